@@ -1,0 +1,17 @@
+import { communityRouter } from "./routers/community";
+import { invitationRouter } from "./routers/invitation";
+import { memberRouter } from "./routers/member";
+import { workspaceRouter } from "./routers/workspace";
+import { createCallerFactory, createTrpcRouter } from "./trpc";
+
+export const appRouter = createTrpcRouter({
+  workspace: workspaceRouter,
+  community: communityRouter,
+  member: memberRouter,
+  invitation: invitationRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+/** Server-side caller: `createCaller(ctx).workspace.list()`; used by server components and tests. */
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,22 @@
+import path from "node:path";
+
+// The runtime mode is decided by one variable: with DATABASE_URL Tocsin is a server
+// (PostgreSQL, Inngest, Resend); without it, everything is embedded under the data directory.
+export type RuntimeMode = "embedded" | "server";
+
+export function getRuntimeMode(): RuntimeMode {
+  return process.env.DATABASE_URL ? "server" : "embedded";
+}
+
+export function getDataDir(): string {
+  return path.resolve(process.env.TOCSIN_DATA_DIR || ".data");
+}
+
+/** Mail goes to the local outbox whenever no Resend key is configured. */
+export function isMailOutboxEnabled(): boolean {
+  return !process.env.RESEND_API_KEY;
+}
+
+export function getMailFrom(): string {
+  return process.env.EMAIL_FROM || "Tocsin <tocsin@localhost>";
+}

@@ -1,0 +1,67 @@
+import { z } from "zod";
+import { workspaceModes } from "@/server/db/schema";
+
+// Slugs appear in URLs (/w/<slug>/…), so some words that name app routes are kept out.
+const reservedSlugs = new Set(["new", "api", "admin", "settings", "w", "www", "app", "auth", "outbox", "invite", "sign-in", "sign-out"]);
+
+export const workspaceSlugSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(3, "A slug has at least 3 characters")
+  .max(40, "A slug has at most 40 characters")
+  .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, "Use lowercase letters, digits and dashes, starting and ending with a letter or digit")
+  .refine((slug) => !slug.includes("--"), "A slug cannot contain two dashes in a row")
+  .refine((slug) => !reservedSlugs.has(slug), "This slug is reserved");
+
+export const workspaceNameSchema = z
+  .string()
+  .trim()
+  .min(1, "Give the workspace a name")
+  .max(80, "A name has at most 80 characters")
+  .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), "A name cannot contain control characters");
+
+export const workspaceModeSchema = z.enum(workspaceModes, { message: "Choose single or multi" });
+
+export const createWorkspaceInput = z.object({
+  name: workspaceNameSchema,
+  slug: workspaceSlugSchema,
+  mode: workspaceModeSchema,
+});
+export type CreateWorkspaceInput = z.infer<typeof createWorkspaceInput>;
+
+export const timezoneSchema = z
+  .string()
+  .trim()
+  .min(1, "Choose a timezone")
+  .refine(isKnownTimezone, "Unknown timezone (use an IANA name such as Europe/Paris)");
+
+export const workspaceSettingsInput = z.object({
+  name: workspaceNameSchema,
+  timezone: timezoneSchema,
+  retentionDays: z.number().int("Whole days only").min(1, "At least 1 day").max(3650, "At most 3650 days"),
+  webhookChannelCap: z.number().int("A whole number").min(0, "Cannot be negative").max(1000, "At most 1000"),
+  mode: workspaceModeSchema,
+});
+export type WorkspaceSettingsInput = z.infer<typeof workspaceSettingsInput>;
+
+/** Suggests a slug from a workspace name ("ACME Corp." → "acme-corp"). */
+export function suggestSlug(name: string): string {
+  return name
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 40)
+    .replace(/-+$/g, "");
+}
+
+function isKnownTimezone(timezone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: timezone });
+    return true;
+  } catch {
+    return false;
+  }
+}
