@@ -73,7 +73,7 @@ export async function inviteMember(
 }
 
 export async function listOpenInvitations(db: Db, workspaceId: string) {
-  return db
+  const rows = await db
     .select({
       id: invitations.id,
       email: invitations.email,
@@ -86,6 +86,8 @@ export async function listOpenInvitations(db: Db, workspaceId: string) {
     .leftJoin(users, eq(users.id, invitations.invitedById))
     .where(and(eq(invitations.workspaceId, workspaceId), isOpen()))
     .orderBy(desc(invitations.createdAt));
+  const now = new Date();
+  return rows.map((row) => ({ ...row, expired: row.expiresAt <= now }));
 }
 
 export async function revokeInvitation(db: Db, workspaceId: string, invitationId: string) {

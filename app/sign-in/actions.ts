@@ -1,0 +1,33 @@
+"use server";
+
+import { AuthError } from "next-auth";
+import { signIn, signOut } from "@/server/auth/auth";
+import { emailSchema } from "@/server/members/member-schemas";
+import { safeRedirectPath } from "@/lib/safe-redirect";
+
+export type SignInState = { email?: string; error?: string };
+
+export async function signInWithEmail(_state: SignInState, formData: FormData): Promise<SignInState> {
+  const raw = String(formData.get("email") ?? "");
+  const parsed = emailSchema.safeParse(raw);
+  if (!parsed.success) return { email: raw, error: parsed.error.issues[0]?.message ?? "Enter a valid email address" };
+  try {
+    await signIn("resend", { email: parsed.data, redirectTo: safeRedirectPath(formData.get("callbackUrl")) });
+  } catch (error) {
+    // signIn throws Next's redirect on success; only Auth.js's own errors are failures.
+    if (error instanceof AuthError) {
+      console.error("[auth] sign-in email failed:", error.cause?.err ?? error);
+      return { email: raw, error: "The sign-in email could not be sent. Try again, or ask your administrator to check the mail settings." };
+    }
+    throw error;
+  }
+  return {};
+}
+
+export async function signInWithOidc(formData: FormData) {
+  await signIn("oidc", { redirectTo: safeRedirectPath(formData.get("callbackUrl")) });
+}
+
+export async function signOutAction() {
+  await signOut({ redirectTo: "/sign-in" });
+}

@@ -1,0 +1,83 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import { z } from "zod";
+import { getFieldErrors, getFormError, useTRPC, type FieldErrors } from "@/components/trpc/react";
+import { Button } from "@/components/ui/button";
+import { Field, FormError } from "@/components/ui/field";
+import { Input, Select } from "@/components/ui/input";
+import type { WorkspaceMode } from "@/server/db/schema/workspaces";
+import { workspaceSettingsInput, type WorkspaceSettingsInput } from "@/server/workspaces/workspace-schemas";
+
+type Props = { workspaceSlug: string; initial: WorkspaceSettingsInput; canEdit: boolean };
+
+export function WorkspaceSettingsForm({ workspaceSlug, initial, canEdit }: Props) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const [values, setValues] = useState({ ...initial, retentionDays: String(initial.retentionDays), webhookChannelCap: String(initial.webhookChannelCap) });
+  const [clientErrors, setClientErrors] = useState<FieldErrors>({});
+  const [saved, setSaved] = useState(false);
+  const update = useMutation(trpc.workspace.updateSettings.mutationOptions({ onSuccess: () => (setSaved(true), router.refresh()) }));
+  const errors = { ...getFieldErrors(update.error), ...clientErrors };
+  const set = (key: keyof typeof values) => (e: { target: { value: string } }) => {
+    setSaved(false);
+    setValues((v) => ({ ...v, [key]: e.target.value }));
+  };
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    const parsed = workspaceSettingsInput.safeParse({
+      ...values,
+      retentionDays: Number(values.retentionDays),
+      webhookChannelCap: Number(values.webhookChannelCap),
+    });
+    if (!parsed.success) {
+      setClientErrors(z.flattenError(parsed.error).fieldErrors);
+      return;
+    }
+    setClientErrors({});
+    update.mutate({ workspaceSlug, ...parsed.data });
+  }
+
+  return (
+    <form onSubmit={onSubmit} className="space-y-4" noValidate>
+      <FormError message={getFormError(update.error)} />
+      <fieldset disabled={!canEdit} className="grid gap-4 sm:grid-cols-2">
+        <Field id="settings-name" label="Name" errors={errors.name}>
+          <Input id="settings-name" value={values.name} onChange={set("name")} aria-invalid={errors.name ? true : undefined} />
+        </Field>
+        <Field id="settings-timezone" label="Timezone" hint="IANA name, used for schedules and digests" errors={errors.timezone}>
+          <Input id="settings-timezone" value={values.timezone} onChange={set("timezone")} aria-invalid={errors.timezone ? true : undefined} />
+        </Field>
+        <Field id="settings-retention" label="Keep events for (days)" errors={errors.retentionDays}>
+          <Input id="settings-retention" type="number" min={1} max={3650} value={values.retentionDays} onChange={set("retentionDays")} />
+        </Field>
+        <Field id="settings-webhook-cap" label="Webhook channels allowed" errors={errors.webhookChannelCap}>
+          <Input id="settings-webhook-cap" type="number" min={0} max={1000} value={values.webhookChannelCap} onChange={set("webhookChannelCap")} />
+        </Field>
+        <Field id="settings-mode" label="Mode" hint="Multi mode manages several communities" errors={errors.mode}>
+          <Select id="settings-mode" value={values.mode} onChange={(e) => set("mode")({ target: { value: e.target.value as WorkspaceMode } })}>
+            <option value="single">Single</option>
+            <option value="multi">Multi</option>
+          </Select>
+        </Field>
+      </fieldset>
+      {canEdit ? (
+        <div className="flex items-center gap-3">
+          <Button type="submit" disabled={update.isPending}>
+            Save settings
+          </Button>
+          {saved ? (
+            <span role="status" className="text-sm text-emerald-700">
+              Saved
+            </span>
+          ) : null}
+        </div>
+      ) : (
+        <p className="text-sm text-zinc-500">Only admins can change these settings.</p>
+      )}
+    </form>
+  );
+}

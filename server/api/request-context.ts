@@ -1,0 +1,18 @@
+import { auth } from "@/server/auth/auth";
+import { getDb } from "@/server/db/client";
+import type { TrpcContext } from "./trpc";
+
+/** The tRPC context of one HTTP request or server-component render. */
+export async function createRequestContext(headers: Headers): Promise<TrpcContext> {
+  const session = await auth();
+  const user = session?.user?.id && session.user.email ? { id: session.user.id, email: session.user.email, name: session.user.name } : null;
+  return { db: getDb(), user, origin: getPublicOrigin(headers) };
+}
+
+/** AUTH_URL when the operator set it; otherwise what the request (or its proxy) says. */
+export function getPublicOrigin(headers: Headers): string {
+  if (process.env.AUTH_URL) return new URL(process.env.AUTH_URL).origin;
+  const host = headers.get("x-forwarded-host") ?? headers.get("host") ?? "localhost:3000";
+  const proto = headers.get("x-forwarded-proto") ?? (host.startsWith("localhost") || host.startsWith("127.") ? "http" : "https");
+  return `${proto.split(",")[0]!.trim()}://${host.split(",")[0]!.trim()}`;
+}
