@@ -1,5 +1,6 @@
 "use server";
 
+import { redirect } from "next/navigation";
 import { AuthError } from "next-auth";
 import { signIn, signOut } from "@/server/auth/auth";
 import { emailSchema } from "@/server/members/member-schemas";
@@ -12,16 +13,16 @@ export async function signInWithEmail(_state: SignInState, formData: FormData): 
   const parsed = emailSchema.safeParse(raw);
   if (!parsed.success) return { email: raw, error: parsed.error.issues[0]?.message ?? "Enter a valid email address" };
   try {
-    await signIn("resend", { email: parsed.data, redirectTo: safeRedirectPath(formData.get("callbackUrl")) });
+    await signIn("resend", { email: parsed.data, redirectTo: safeRedirectPath(formData.get("callbackUrl")), redirect: false });
   } catch (error) {
-    // signIn throws Next's redirect on success; only Auth.js's own errors are failures.
     if (error instanceof AuthError) {
       console.error("[auth] sign-in email failed:", error.cause?.err ?? error);
       return { email: raw, error: "The sign-in email could not be sent. Try again, or ask your administrator to check the mail settings." };
     }
     throw error;
   }
-  return {};
+  // Straight to our page, rather than through Auth.js's /api/auth/verify-request hop.
+  redirect("/sign-in/check-email");
 }
 
 export async function signInWithOidc(formData: FormData) {

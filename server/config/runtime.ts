@@ -9,7 +9,8 @@ export function getRuntimeMode(): RuntimeMode {
 }
 
 export function getDataDir(): string {
-  return path.resolve(process.env.TOCSIN_DATA_DIR || ".data");
+  // Not traced by the bundler: the data directory is runtime state, not part of the app.
+  return path.resolve(/*turbopackIgnore: true*/ process.env.TOCSIN_DATA_DIR || ".data");
 }
 
 /** Mail goes to the local outbox whenever no Resend key is configured. */

@@ -1,0 +1,37 @@
+import { defineConfig } from "@playwright/test";
+
+// Started through `npm run test:e2e` (scripts/run-e2e.ts), which prepares a fresh database and
+// passes E2E_PORT; Debian's Chromium is used because no browser can be downloaded here.
+const port = Number(process.env.E2E_PORT ?? 3100);
+// "localhost", not 127.0.0.1: Next normalises loopback addresses to localhost in request URLs,
+// and Auth.js builds its redirects from them, so cookies must live on the same name.
+const baseURL = `http://localhost:${port}`;
+
+export default defineConfig({
+  testDir: "e2e",
+  workers: 1,
+  fullyParallel: false,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  reporter: [["list"]],
+  outputDir: "test-results",
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    },
+  },
+  projects: [{ name: "chromium", use: { browserName: "chromium" } }],
+  webServer: {
+    command: `npx next start --port ${port}`,
+    url: `${baseURL}/api/health`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: "pipe",
+    stderr: "pipe",
+  },
+});
