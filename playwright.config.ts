@@ -14,7 +14,7 @@ export default defineConfig({
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 15_000 },
-  reporter: [["list"]],
+  reporter: [["list"], ["json", { outputFile: `.test-reports/e2e-${process.env.DATABASE_URL ? "server" : "embedded"}.json` }]],
   outputDir: "test-results",
   use: {
     baseURL,

@@ -15,5 +15,7 @@ export default defineConfig({
     environment: "node",
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // One JSON report per database mode, added up by scripts/summarise-test-results.mjs in CI.
+    reporters: ["default", ["json", { outputFile: `.test-reports/vitest-${process.env.DATABASE_URL ? "server" : "embedded"}.json` }]],
   },
 });

@@ -20,7 +20,8 @@ export const getWorkspaceForPage = cache(async (slug: string) => {
   try {
     return await caller.workspace.get({ workspaceSlug: slug });
   } catch (error) {
-    if (error instanceof TRPCError && (error.code === "NOT_FOUND" || error.code === "BAD_REQUEST")) return null;
+    // Signed out (the layout redirects to sign-in), not a member, or not a slug at all.
+    if (error instanceof TRPCError && ["UNAUTHORIZED", "NOT_FOUND", "BAD_REQUEST"].includes(error.code)) return null;
     throw error;
   }
 });
