@@ -23,6 +23,8 @@ export function MemberList(props: { workspaceSlug: string; members: Member[]; cu
   const remove = useMutation(trpc.member.remove.mutationOptions({ onSuccess: () => (setRemoving(null), router.refresh()) }));
   const leave = useMutation(trpc.member.leave.mutationOptions({ onSuccess: () => router.push("/") }));
 
+  const ownerCount = members.filter((m) => m.role === "owner").length;
+  const canLeave = (member: Member) => member.role !== "owner" || ownerCount > 1;
   // Mirrors the server's rule (server/members/members.ts) to hide controls that would be refused.
   const canManage = (member: Member) =>
     hasRole(actorRole, "admin") && member.userId !== currentUserId && (actorRole === "owner" || member.role !== "owner");
@@ -69,9 +71,13 @@ export function MemberList(props: { workspaceSlug: string; members: Member[]; cu
               </td>
               <td className="py-3 text-right">
                 {member.userId === currentUserId ? (
+                  canLeave(member) ? (
                   <Button size="sm" variant="ghost" disabled={leave.isPending} onClick={() => leave.mutate({ workspaceSlug })}>
                     Leave
                   </Button>
+                  ) : (
+                    <span className="text-xs text-zinc-500">Last owner</span>
+                  )
                 ) : canManage(member) ? (
                   <Button size="sm" variant="ghost" onClick={() => (remove.reset(), setRemoving(member))}>
                     Remove

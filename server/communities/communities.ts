@@ -1,10 +1,10 @@
 import { and, asc, eq } from "drizzle-orm";
-import type { Db } from "@/server/db/client";
-import { communities } from "@/server/db/schema";
-import type { WorkspaceMode } from "@/server/db/schema";
+import type { Db, DbOrTx } from "@/server/db/client";
+import { communities, workspaces } from "@/server/db/schema";
 import { DomainError, isUniqueViolation } from "@/server/errors";
 
-type WorkspaceRef = { id: string; mode: WorkspaceMode };
+// The mode the request resolved is not trusted here: see lockMultiModeWorkspace.
+type WorkspaceRef = { id: string };
 
 const nameTaken = () => new DomainError("CONFLICT", "A community with this name already exists", { field: "name" });
 
@@ -12,7 +12,7 @@ export async function listCommunities(db: Db, workspaceId: string) {
   return db.select().from(communities).where(eq(communities.workspaceId, workspaceId)).orderBy(asc(communities.name));
 }
 
-export async function getCommunity(db: Db, workspaceId: string, communityId: string) {
+export async function getCommunity(db: DbOrTx, workspaceId: string, communityId: string) {
   const [community] = await db
     .select()
     .from(communities)
@@ -22,10 +22,12 @@ export async function getCommunity(db: Db, workspaceId: string, communityId: str
 }
 
 export async function createCommunity(db: Db, workspace: WorkspaceRef, name: string) {
-  assertMultiMode(workspace);
   try {
-    const [community] = await db.insert(communities).values({ workspaceId: workspace.id, name }).returning();
-    return community!;
+    return await db.transaction(async (tx) => {
+      await lockMultiModeWorkspace(tx, workspace.id);
+      const [community] = await tx.insert(communities).values({ workspaceId: workspace.id, name }).returning();
+      return community!;
+    });
   } catch (error) {
     if (isUniqueViolation(error, "communities_workspace_id_name_key")) throw nameTaken();
     throw error;
@@ -33,15 +35,17 @@ export async function createCommunity(db: Db, workspace: WorkspaceRef, name: str
 }
 
 export async function renameCommunity(db: Db, workspace: WorkspaceRef, communityId: string, name: string) {
-  assertMultiMode(workspace);
   try {
-    const [community] = await db
-      .update(communities)
-      .set({ name })
-      .where(and(eq(communities.workspaceId, workspace.id), eq(communities.id, communityId)))
-      .returning();
-    if (!community) throw new DomainError("NOT_FOUND", "Community not found");
-    return community;
+    return await db.transaction(async (tx) => {
+      await lockMultiModeWorkspace(tx, workspace.id);
+      const [community] = await tx
+        .update(communities)
+        .set({ name })
+        .where(and(eq(communities.workspaceId, workspace.id), eq(communities.id, communityId)))
+        .returning();
+      if (!community) throw new DomainError("NOT_FOUND", "Community not found");
+      return community;
+    });
   } catch (error) {
     if (isUniqueViolation(error, "communities_workspace_id_name_key")) throw nameTaken();
     throw error;
@@ -50,17 +54,24 @@ export async function renameCommunity(db: Db, workspace: WorkspaceRef, community
 
 /** Deletes a community and everything in it; the caller must type its name to confirm. */
 export async function deleteCommunity(db: Db, workspace: WorkspaceRef, communityId: string, confirmName: string) {
-  assertMultiMode(workspace);
-  const community = await getCommunity(db, workspace.id, communityId);
-  if (confirmName.trim() !== community.name) {
-    throw new DomainError("BAD_REQUEST", `Type "${community.name}" to confirm`, { field: "confirmName" });
-  }
-  await db.delete(communities).where(and(eq(communities.workspaceId, workspace.id), eq(communities.id, communityId)));
-  return community;
+  return db.transaction(async (tx) => {
+    await lockMultiModeWorkspace(tx, workspace.id);
+    const community = await getCommunity(tx, workspace.id, communityId);
+    if (confirmName.trim() !== community.name) {
+      throw new DomainError("BAD_REQUEST", `Type "${community.name}" to confirm`, { field: "confirmName" });
+    }
+    await tx.delete(communities).where(and(eq(communities.workspaceId, workspace.id), eq(communities.id, communityId)));
+    return community;
+  });
 }
 
 // A single-mode workspace has exactly one community, managed for the user and never shown.
-function assertMultiMode(workspace: WorkspaceRef) {
+// The mode is read here, under a share lock on the workspace row, rather than taken from the
+// request: a switch to single mode (which counts communities under an update lock on the same
+// row) may have committed since the request resolved its workspace, and must not be undercut.
+async function lockMultiModeWorkspace(tx: DbOrTx, workspaceId: string) {
+  const [workspace] = await tx.select({ mode: workspaces.mode }).from(workspaces).where(eq(workspaces.id, workspaceId)).for("share");
+  if (!workspace) throw new DomainError("NOT_FOUND", "Workspace not found");
   if (workspace.mode !== "multi") {
     throw new DomainError("BAD_REQUEST", "Communities are managed in multi-mode workspaces; switch the mode in Settings first");
   }

@@ -28,10 +28,10 @@ export function createPostgresHandle(url: string, options: { max?: number } = {}
   return { kind: "postgres", db, client, url, close: () => client.end({ timeout: 5 }) };
 }
 
-/** `dataDir` undefined means an in-memory database (tests). */
-export function createPgliteHandle(dataDir?: string): DbHandle {
+/** `dataDir` undefined means an in-memory database (tests), optionally started from a dump. */
+export function createPgliteHandle(dataDir?: string, options: { loadDataDir?: Blob } = {}): DbHandle {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const client = new PGlite(dataDir);
+  const client = new PGlite(dataDir, options);
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return { kind: "pglite", db, client, close: () => client.close() };
 }

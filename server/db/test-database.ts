@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import postgres from "postgres";
 import { createPgliteHandle, createPostgresHandle, type DbHandle } from "./client";
 import { migrateDatabase } from "./migrate";
@@ -10,7 +11,10 @@ import { migrateDatabase } from "./migrate";
 export async function createTestDatabase(): Promise<DbHandle> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
-    const handle = createPgliteHandle();
+    // test/global-setup.ts leaves a dump of a migrated database; migrating again is then a
+    // no-op that still proves the dump is current.
+    const template = process.env.TOCSIN_TEST_PGLITE_TEMPLATE;
+    const handle = createPgliteHandle(undefined, template ? { loadDataDir: new Blob([readFileSync(template)]) } : {});
     await migrateDatabase(handle);
     return handle;
   }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { and, desc, eq, gt, isNull } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
 import { invitations, memberships, users, workspaces } from "@/server/db/schema";
 import { DomainError, isUniqueViolation } from "@/server/errors";
@@ -31,7 +31,9 @@ export async function inviteMember(
     .select({ id: memberships.id })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(eq(memberships.workspaceId, workspace.id), eq(users.email, email)));
+    // Accounts from an identity provider keep the address as it was spelled there; invited
+    // addresses are always lowercase.
+    .where(and(eq(memberships.workspaceId, workspace.id), eq(sql`lower(${users.email})`, email)));
   if (existing) throw new DomainError("CONFLICT", `${email} is already a member of this workspace`, { field: "email" });
 
   const token = randomBytes(32).toString("base64url");
@@ -135,7 +137,8 @@ type Invitee = { id: string; email: string };
 
 /**
  * Joins the invitation's workspace. The signed-in user's email must be the invited one: the
- * magic link (or the identity provider) has proved they own it. Accepting twice is harmless.
+ * magic link (or the identity provider) has proved they own it. Accepting twice is harmless
+ * while the membership it created stands.
  */
 export async function acceptInvitation(db: Db, user: Invitee, ref: { token: string } | { invitationId: string }) {
   return db.transaction(async (tx) => {
@@ -151,18 +154,20 @@ export async function acceptInvitation(db: Db, user: Invitee, ref: { token: stri
       throw new DomainError("FORBIDDEN", `This invitation was sent to ${invitation.email}; sign in with that address to accept it`);
     }
     if (invitation.revokedAt) throw new DomainError("BAD_REQUEST", "This invitation was revoked");
-    if (invitation.acceptedAt && invitation.acceptedById !== user.id) {
-      throw new DomainError("BAD_REQUEST", "This invitation was already used");
-    }
-    if (!invitation.acceptedAt && invitation.expiresAt <= new Date()) {
-      throw new DomainError("BAD_REQUEST", "This invitation has expired; ask for a new one");
-    }
-
-    await tx
-      .insert(memberships)
-      .values({ workspaceId: invitation.workspaceId, userId: user.id, role: invitation.role })
-      .onConflictDoNothing({ target: [memberships.workspaceId, memberships.userId] });
-    if (!invitation.acceptedAt) {
+    if (invitation.acceptedAt) {
+      // Accepting again only answers where to go: a used link never creates a membership again,
+      // or a member who was removed (or left) could walk back in with it.
+      const [member] = await tx
+        .select({ id: memberships.id })
+        .from(memberships)
+        .where(and(eq(memberships.workspaceId, invitation.workspaceId), eq(memberships.userId, user.id)));
+      if (invitation.acceptedById !== user.id || !member) throw new DomainError("BAD_REQUEST", "This invitation was already used");
+    } else {
+      if (invitation.expiresAt <= new Date()) throw new DomainError("BAD_REQUEST", "This invitation has expired; ask for a new one");
+      await tx
+        .insert(memberships)
+        .values({ workspaceId: invitation.workspaceId, userId: user.id, role: invitation.role })
+        .onConflictDoNothing({ target: [memberships.workspaceId, memberships.userId] });
       await tx
         .update(invitations)
         .set({ acceptedAt: new Date(), acceptedById: user.id })

@@ -34,8 +34,8 @@ export function assertCanManageRole(actor: Actor, targetRole: Role, newRole?: Ro
 
 export async function changeMemberRole(db: Db, actor: Actor, workspaceId: string, membershipId: string, role: Role) {
   return db.transaction(async (tx) => {
-    const target = await lockMembership(tx, workspaceId, membershipId);
-    assertCanManageRole(actor, target.role, role);
+    const { current, target } = await lockMembership(tx, actor, workspaceId, membershipId);
+    assertCanManageRole(current, target.role, role);
     if (target.role === "owner" && role !== "owner") await assertAnotherOwnerRemains(tx, workspaceId, membershipId);
     const [updated] = await tx
       .update(memberships)
@@ -49,23 +49,30 @@ export async function changeMemberRole(db: Db, actor: Actor, workspaceId: string
 /** Removes a member; a member removing themself is leaving, which any role may do. */
 export async function removeMember(db: Db, actor: Actor, workspaceId: string, membershipId: string) {
   await db.transaction(async (tx) => {
-    const target = await lockMembership(tx, workspaceId, membershipId);
-    if (target.userId !== actor.userId) assertCanManageRole(actor, target.role);
+    const { current, target } = await lockMembership(tx, actor, workspaceId, membershipId);
+    if (target.userId !== current.userId) assertCanManageRole(current, target.role);
     if (target.role === "owner") await assertAnotherOwnerRemains(tx, workspaceId, membershipId);
     await tx.delete(memberships).where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.id, membershipId)));
   });
 }
 
 // The workspace row is locked first so that two owners demoting or removing each other at the
-// same moment are serialised and cannot leave the workspace without an owner.
-async function lockMembership(tx: DbOrTx, workspaceId: string, membershipId: string) {
+// same moment are serialised and cannot leave the workspace without an owner. The actor's role
+// is read again under that lock: the one resolved when the request started may be stale (an
+// owner demoted or removed a moment ago must not go on acting as owner).
+async function lockMembership(tx: DbOrTx, actor: Actor, workspaceId: string, membershipId: string) {
   await tx.select({ id: workspaces.id }).from(workspaces).where(eq(workspaces.id, workspaceId)).for("update");
+  const [actorMembership] = await tx
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, actor.userId)));
+  if (!actorMembership) throw new DomainError("NOT_FOUND", "Workspace not found");
   const [target] = await tx
     .select()
     .from(memberships)
     .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.id, membershipId)));
   if (!target) throw new DomainError("NOT_FOUND", "Member not found");
-  return target;
+  return { current: { userId: actor.userId, role: actorMembership.role } satisfies Actor, target };
 }
 
 /** The last-owner rule, in one place: a workspace always keeps at least one owner. */

@@ -33,7 +33,8 @@ export type CreateWorkspaceInput = z.infer<typeof createWorkspaceInput>;
 export const timezoneSchema = z
   .string()
   .trim()
-  .min(1, "Choose a timezone")
+  // Aborting keeps an empty field to one message instead of also calling it unknown.
+  .min(1, { message: "Choose a timezone", abort: true })
   .refine(isKnownTimezone, "Unknown timezone (use an IANA name such as Europe/Paris)");
 
 export const workspaceSettingsInput = z.object({
@@ -58,6 +59,9 @@ export function suggestSlug(name: string): string {
 }
 
 function isKnownTimezone(timezone: string): boolean {
+  // Names only: runtimes following newer ECMA-402 may accept offsets such as "+01:00" too, and
+  // PostgreSQL reads those with the opposite (POSIX) sign.
+  if (!/^[A-Za-z]/.test(timezone)) return false;
   try {
     new Intl.DateTimeFormat("en", { timeZone: timezone });
     return true;

@@ -1,0 +1,159 @@
+import type { TRPC_ERROR_CODE_KEY } from "@trpc/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DbHandle } from "@/server/db/client";
+import { createTestDatabase } from "@/server/db/test-database";
+import { appRouter } from "./root";
+import {
+  callByPath,
+  callerFor,
+  expectTrpcError,
+  latestInvitationToken,
+  seedTwoWorkspaces,
+  snapshotWorkspace,
+  type SeededWorkspace,
+} from "./test-helpers";
+
+// Tenant isolation, procedure by procedure. The list below must name every workspace procedure
+// of appRouter: adding one without saying how it is isolated fails the first test.
+
+type Fixture = { a: SeededWorkspace; b: SeededWorkspace };
+type WorkspaceCase = {
+  /** An input (besides workspaceSlug) naming B's own things, valid for B's owner. */
+  input: (f: Fixture) => Record<string, unknown>;
+  /**
+   * For procedures taking ids: inputs naming B's things, sent with A's slug. Each must be
+   * refused with `foreignIdsCode` (NOT_FOUND unless stated) and change nothing.
+   */
+  foreignIds?: (f: Fixture) => Record<string, unknown>[];
+  foreignIdsCode?: TRPC_ERROR_CODE_KEY;
+};
+
+const workspaceCases: Record<string, WorkspaceCase> = {
+  "workspace.get": { input: () => ({}) },
+  "workspace.updateSettings": {
+    input: () => ({ name: "Hijacked", timezone: "Pacific/Kiritimati", retentionDays: 1, webhookChannelCap: 0, mode: "single" }),
+  },
+  "workspace.delete": { input: ({ b }) => ({ confirmSlug: b.slug }) },
+  "community.list": { input: () => ({}) },
+  "community.create": { input: () => ({ name: "Intruder" }) },
+  "community.rename": {
+    input: ({ b }) => ({ communityId: b.communities[0]!.id, name: "Renamed" }),
+    foreignIds: ({ b }) => b.communities.map((c) => ({ communityId: c.id, name: "Renamed" })),
+  },
+  "community.delete": {
+    input: ({ b }) => ({ communityId: b.communities[0]!.id, confirmName: b.communities[0]!.name }),
+    foreignIds: ({ b }) => b.communities.map((c) => ({ communityId: c.id, confirmName: c.name })),
+  },
+  "member.list": { input: () => ({}) },
+  "member.invite": { input: () => ({ email: "intruder@evil.test", role: "owner" }) },
+  "member.invitations": { input: () => ({}) },
+  "member.revokeInvitation": {
+    input: ({ b }) => ({ invitationId: b.openInvitation.id }),
+    foreignIds: ({ b }) => [{ invitationId: b.openInvitation.id }],
+  },
+  "member.changeRole": {
+    input: ({ b }) => ({ membershipId: b.membershipIds.owner, role: "viewer" }),
+    foreignIds: ({ b }) =>
+      (["owner", "admin", "analyst", "viewer"] as const).flatMap((target) => [
+        { membershipId: b.membershipIds[target], role: "viewer" },
+        { membershipId: b.membershipIds[target], role: "owner" },
+      ]),
+  },
+  "member.remove": {
+    input: ({ b }) => ({ membershipId: b.membershipIds.owner }),
+    foreignIds: ({ b }) => (["owner", "admin", "analyst", "viewer"] as const).map((target) => ({ membershipId: b.membershipIds[target] })),
+  },
+  "member.leave": { input: () => ({}) },
+};
+
+// Procedures that take no workspace: the invitee's side and the user's own workspace list.
+const notWorkspaceScoped = ["workspace.list", "workspace.create", "invitation.pending", "invitation.acceptByToken", "invitation.accept"];
+
+type ProcedureDef = { _def: { inputs: unknown[] } };
+
+/** A workspace procedure is one whose first input is the ladder's `{ workspaceSlug }`. */
+function takesWorkspaceSlug(procedure: ProcedureDef): boolean {
+  const first = procedure._def.inputs[0] as { shape?: Record<string, unknown> } | undefined;
+  return Boolean(first?.shape && "workspaceSlug" in first.shape);
+}
+
+describe("cross-workspace isolation", () => {
+  let handle: DbHandle;
+  let f: Fixture;
+  let bBefore: Awaited<ReturnType<typeof snapshotWorkspace>>;
+
+  beforeAll(async () => {
+    handle = await createTestDatabase();
+    f = await seedTwoWorkspaces(handle.db, "iso");
+    bBefore = await snapshotWorkspace(handle.db, f.b.workspace.id);
+  });
+  afterAll(() => handle.close());
+
+  it("has a case for every workspace procedure, and only for those", () => {
+    // Typed as the nested router record, but at run time a flat map keyed by dotted path.
+    const procedures = appRouter._def.procedures as unknown as Record<string, ProcedureDef>;
+    const scoped = Object.keys(procedures).filter((path) => takesWorkspaceSlug(procedures[path]!));
+    const unscoped = Object.keys(procedures).filter((path) => !takesWorkspaceSlug(procedures[path]!));
+    expect(scoped.sort()).toEqual(Object.keys(workspaceCases).sort());
+    expect(unscoped.sort()).toEqual([...notWorkspaceScoped].sort());
+  });
+
+  const paths = Object.keys(workspaceCases);
+
+  describe.each(paths)("%s", (path) => {
+    const testCase = workspaceCases[path]!;
+
+    it.each(["owner", "admin", "analyst", "viewer"] as const)("with B's slug, called by A's %s: NOT_FOUND, B unchanged", async (role) => {
+      const before = await snapshotWorkspace(handle.db, f.b.workspace.id);
+      for (const workspaceSlug of [f.b.slug, ` ${f.b.slug.toUpperCase()} `]) {
+        const error = await expectTrpcError(callByPath(f.a.callers[role], path, { workspaceSlug, ...testCase.input(f) }), "NOT_FOUND");
+        expect(error.message).toBe("Workspace not found");
+      }
+      expect(await snapshotWorkspace(handle.db, f.b.workspace.id)).toEqual(before);
+    });
+
+    if (testCase.foreignIds) {
+      const foreignIds = testCase.foreignIds;
+      it(`with A's slug and B's ids, called by A's owner: ${testCase.foreignIdsCode ?? "NOT_FOUND"}, A and B unchanged`, async () => {
+        const bSnapshot = await snapshotWorkspace(handle.db, f.b.workspace.id);
+        const aSnapshot = await snapshotWorkspace(handle.db, f.a.workspace.id);
+        const inputs = foreignIds(f);
+        expect(inputs.length).toBeGreaterThan(0);
+        for (const input of inputs) {
+          await expectTrpcError(callByPath(f.a.callers.owner, path, { workspaceSlug: f.a.slug, ...input }), testCase.foreignIdsCode ?? "NOT_FOUND");
+        }
+        expect(await snapshotWorkspace(handle.db, f.b.workspace.id)).toEqual(bSnapshot);
+        expect(await snapshotWorkspace(handle.db, f.a.workspace.id)).toEqual(aSnapshot);
+      });
+    }
+  });
+
+  describe("invitee-side procedures", () => {
+    it("do not let A's owner accept B's invitation by id: NOT_FOUND", async () => {
+      const error = await expectTrpcError(f.a.callers.owner.invitation.accept({ invitationId: f.b.openInvitation.id }), "NOT_FOUND");
+      expect(error.message).toBe("This invitation does not exist");
+    });
+
+    it("do not let A's owner accept B's invitation with its link: FORBIDDEN", async () => {
+      const token = await latestInvitationToken(handle.db, f.b.openInvitation.email);
+      await expectTrpcError(f.a.callers.owner.invitation.acceptByToken({ token }), "FORBIDDEN");
+    });
+
+    it("list nothing of B to A's members", async () => {
+      for (const role of ["owner", "admin", "analyst", "viewer"] as const) {
+        expect(await f.a.callers[role].invitation.pending()).toEqual([]);
+        expect((await f.a.callers[role].workspace.list()).map((w) => w.slug)).toEqual([f.a.slug]);
+      }
+    });
+  });
+
+  it("leaves B's workspace, communities, memberships and invitations byte-for-byte as they were", async () => {
+    expect(await snapshotWorkspace(handle.db, f.b.workspace.id)).toEqual(bBefore);
+    // And B is still fully usable by its own members.
+    const got = await callerFor(handle.db, f.b.users.owner).workspace.get({ workspaceSlug: f.b.slug });
+    expect(got.communities.map((c) => c.name)).toEqual(["Delta", "Gamma"]);
+    expect(bBefore.memberships).toHaveLength(4);
+    expect(bBefore.communities).toHaveLength(2);
+    expect(bBefore.invitations).toHaveLength(4);
+  });
+});
