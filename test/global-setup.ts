@@ -10,11 +10,11 @@ import { migrateDatabase } from "@/server/db/migrate";
 export default async function setup() {
   if (process.env.DATABASE_URL) return;
   const dir = mkdtempSync(path.join(os.tmpdir(), "tocsin-test-template-"));
-  const file = path.join(dir, "migrated.tar.gz");
+  const file = path.join(dir, "migrated.tar");
   const handle = createPgliteHandle();
   await migrateDatabase(handle);
   if (handle.kind !== "pglite") throw new Error("expected PGlite");
-  const dump = await handle.client.dumpDataDir("gzip");
+  const dump = await handle.client.dumpDataDir("none");
   writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
   await handle.close();
   process.env.TOCSIN_TEST_PGLITE_TEMPLATE = file;

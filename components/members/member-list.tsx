@@ -72,9 +72,9 @@ export function MemberList(props: { workspaceSlug: string; members: Member[]; cu
               <td className="py-3 text-right">
                 {member.userId === currentUserId ? (
                   canLeave(member) ? (
-                  <Button size="sm" variant="ghost" disabled={leave.isPending} onClick={() => leave.mutate({ workspaceSlug })}>
-                    Leave
-                  </Button>
+                    <Button size="sm" variant="ghost" disabled={leave.isPending} onClick={() => leave.mutate({ workspaceSlug })}>
+                      Leave
+                    </Button>
                   ) : (
                     <span className="text-xs text-zinc-500">Last owner</span>
                   )

@@ -275,11 +275,12 @@ describe("tRPC procedure ladder", () => {
       await expectTrpcError(probe(null).domainError({ code }), code);
     });
 
-    it("leave other errors as INTERNAL_SERVER_ERROR without fieldErrors", async () => {
+    it("leave other errors as INTERNAL_SERVER_ERROR without fieldErrors, and keep their text off the wire", async () => {
       const result = await callHttp({ db: handle.db, user: null, path: "plainError", input: undefined, type: "query", router: probeRouter });
       expect(result.status).toBe(500);
       expect(result.error!.data.code).toBe("INTERNAL_SERVER_ERROR");
       expect(result.error!.data.fieldErrors).toBeNull();
+      expect(result.error!.message).toBe("Something went wrong on the server. Try again; if it persists, check the server log.");
     });
 
     it("carry a domain error's field from the real routers too (a taken slug)", async () => {

@@ -27,6 +27,9 @@ const t = initTRPC.context<TrpcContext>().create({
       message = error.cause.issues.map((issue) => (issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message)).join("; ");
     } else if (error.cause instanceof DomainError && error.cause.field) {
       fieldErrors = { [error.cause.field]: [error.cause.message] };
+    } else if (error.code === "INTERNAL_SERVER_ERROR") {
+      // Unexpected failures are logged by the route; their text (SQL included) stays there.
+      message = "Something went wrong on the server. Try again; if it persists, check the server log.";
     }
     return { ...shape, message, data: { ...shape.data, fieldErrors } };
   },

@@ -44,12 +44,17 @@ export async function inviteMember(
     expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
   };
   const invitation = await db.transaction(async (tx) => {
-    const [refreshed] = await tx
-      .update(invitations)
-      .set(values)
+    const [open] = await tx
+      .select({ id: invitations.id, role: invitations.role })
+      .from(invitations)
       .where(and(eq(invitations.workspaceId, workspace.id), eq(invitations.email, email), isOpen()))
-      .returning();
-    if (refreshed) return refreshed;
+      .for("update");
+    if (open) {
+      // Refreshing an owner invitation changes who may become owner: owners only.
+      assertCanManageRole(actor, open.role, role);
+      const [refreshed] = await tx.update(invitations).set(values).where(eq(invitations.id, open.id)).returning();
+      return refreshed!;
+    }
     const [created] = await tx.insert(invitations).values({ ...values, workspaceId: workspace.id, email }).returning();
     return created!;
   }).catch((error: unknown) => {
@@ -92,13 +97,20 @@ export async function listOpenInvitations(db: Db, workspaceId: string) {
   return rows.map((row) => ({ ...row, expired: row.expiresAt <= now }));
 }
 
-export async function revokeInvitation(db: Db, workspaceId: string, invitationId: string) {
-  const [revoked] = await db
-    .update(invitations)
-    .set({ revokedAt: new Date() })
-    .where(and(eq(invitations.workspaceId, workspaceId), eq(invitations.id, invitationId), isOpen()))
-    .returning({ id: invitations.id });
-  if (!revoked) throw new DomainError("NOT_FOUND", "Invitation not found or no longer open");
+export async function revokeInvitation(db: Db, actor: Actor, workspaceId: string, invitationId: string) {
+  await db.transaction(async (tx) => {
+    const [open] = await tx
+      .select({ role: invitations.role })
+      .from(invitations)
+      .where(and(eq(invitations.workspaceId, workspaceId), eq(invitations.id, invitationId), isOpen()))
+      .for("update");
+    if (!open) throw new DomainError("NOT_FOUND", "Invitation not found or no longer open");
+    assertCanManageRole(actor, open.role);
+    await tx
+      .update(invitations)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(invitations.workspaceId, workspaceId), eq(invitations.id, invitationId)));
+  });
 }
 
 const invitationView = {

@@ -35,7 +35,9 @@ export const timezoneSchema = z
   .trim()
   // Aborting keeps an empty field to one message instead of also calling it unknown.
   .min(1, { message: "Choose a timezone", abort: true })
-  .refine(isKnownTimezone, "Unknown timezone (use an IANA name such as Europe/Paris)");
+  .refine(isKnownTimezone, "Unknown timezone (use an IANA name such as Europe/Paris)")
+  // Stored as the runtime spells it ("europe/paris" → "Europe/Paris"), so it matches lists of names.
+  .transform((timezone) => new Intl.DateTimeFormat("en", { timeZone: timezone }).resolvedOptions().timeZone);
 
 export const workspaceSettingsInput = z.object({
   name: workspaceNameSchema,

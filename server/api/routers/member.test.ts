@@ -141,6 +141,17 @@ describe("member router", () => {
       expect(invitation.role).toBe("owner");
     });
 
+    it("does not let an admin downgrade or revoke an owner's open invitation", async () => {
+      const ws = await freshWorkspace();
+      const owned = await ws.callers.owner.member.invite({ workspaceSlug: ws.slug, email: "heir@invite.test", role: "owner" });
+      const before = await snapshotWorkspace(handle.db, ws.workspace.id);
+      await expectTrpcError(ws.callers.admin.member.invite({ workspaceSlug: ws.slug, email: "heir@invite.test", role: "viewer" }), "FORBIDDEN");
+      await expectTrpcError(ws.callers.admin.member.revokeInvitation({ workspaceSlug: ws.slug, invitationId: owned.id }), "FORBIDDEN");
+      expect(await snapshotWorkspace(handle.db, ws.workspace.id)).toEqual(before);
+      await ws.callers.owner.member.revokeInvitation({ workspaceSlug: ws.slug, invitationId: owned.id });
+      expect((await ws.callers.owner.member.invitations({ workspaceSlug: ws.slug })).map((i) => i.id)).not.toContain(owned.id);
+    });
+
     it("revokes an open invitation once; the link then no longer works", async () => {
       const ws = await freshWorkspace();
       await ws.callers.admin.member.revokeInvitation({ workspaceSlug: ws.slug, invitationId: ws.openInvitation.id });

@@ -20,7 +20,9 @@ export const memberRouter = createTrpcRouter({
 
   revokeInvitation: adminProcedure
     .input(invitationRefInput)
-    .mutation(({ ctx, input }) => revokeInvitation(ctx.db, ctx.workspace.id, input.invitationId)),
+    .mutation(({ ctx, input }) =>
+      revokeInvitation(ctx.db, { userId: ctx.user.id, role: ctx.membership.role }, ctx.workspace.id, input.invitationId),
+    ),
 
   changeRole: adminProcedure
     .input(changeMemberRoleInput)

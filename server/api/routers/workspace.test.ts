@@ -156,6 +156,12 @@ describe("workspace router", () => {
       expect(row).toEqual(saved);
     });
 
+    it("stores a timezone typed in another case as the runtime spells it", async () => {
+      const ws = await seedWorkspace(handle.db, { slug: "settings-timezone-case" });
+      const saved = await ws.callers.admin.workspace.updateSettings({ workspaceSlug: ws.slug, ...settings({ timezone: "america/new_york" }) });
+      expect(saved.timezone).toBe("America/New_York");
+    });
+
     const invalid: [string, Record<string, unknown>, string, string][] = [
       ["an unknown timezone", { timezone: "Mars/Olympus" }, "timezone", "Unknown timezone (use an IANA name such as Europe/Paris)"],
       ["an empty timezone", { timezone: " " }, "timezone", "Choose a timezone"],
