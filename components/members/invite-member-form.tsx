@@ -3,11 +3,11 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { z } from "zod";
 import { getFieldErrors, getFormError, useTRPC, type FieldErrors } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Field, FormError } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
+import { parseForm } from "@/components/ui/parse-form";
 import { inviteMemberInput } from "@/server/members/member-schemas";
 import { roleLabels, roles, type Role } from "@/server/members/roles";
 
@@ -34,13 +34,8 @@ export function InviteMemberForm({ workspaceSlug, actorRole }: { workspaceSlug: 
   function onSubmit(event: FormEvent) {
     event.preventDefault();
     setSentTo(null);
-    const parsed = inviteMemberInput.safeParse({ email, role });
-    if (!parsed.success) {
-      setClientErrors(z.flattenError(parsed.error).fieldErrors);
-      return;
-    }
-    setClientErrors({});
-    invite.mutate({ workspaceSlug, ...parsed.data });
+    const parsed = parseForm(inviteMemberInput, { email, role }, setClientErrors);
+    if (parsed) invite.mutate({ workspaceSlug, ...parsed });
   }
 
   return (

@@ -3,11 +3,11 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { z } from "zod";
 import { getFieldErrors, getFormError, useTRPC, type FieldErrors } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Field, FormError } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
+import { parseForm } from "@/components/ui/parse-form";
 import type { WorkspaceMode } from "@/server/db/schema/workspaces";
 import { createWorkspaceInput, suggestSlug } from "@/server/workspaces/workspace-schemas";
 
@@ -30,13 +30,8 @@ export function CreateWorkspaceForm() {
 
   function onSubmit(event: FormEvent) {
     event.preventDefault();
-    const parsed = createWorkspaceInput.safeParse({ name, slug, mode });
-    if (!parsed.success) {
-      setClientErrors(z.flattenError(parsed.error).fieldErrors);
-      return;
-    }
-    setClientErrors({});
-    create.mutate(parsed.data);
+    const parsed = parseForm(createWorkspaceInput, { name, slug, mode }, setClientErrors);
+    if (parsed) create.mutate(parsed);
   }
 
   return (

@@ -3,11 +3,11 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { z } from "zod";
 import { getFieldErrors, getFormError, useTRPC, type FieldErrors } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Field, FormError } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
+import { parseForm } from "@/components/ui/parse-form";
 import type { WorkspaceMode } from "@/server/db/schema/workspaces";
 import { workspaceSettingsInput, type WorkspaceSettingsInput } from "@/server/workspaces/workspace-schemas";
 
@@ -28,17 +28,12 @@ export function WorkspaceSettingsForm({ workspaceSlug, initial, canEdit }: Props
 
   function onSubmit(event: FormEvent) {
     event.preventDefault();
-    const parsed = workspaceSettingsInput.safeParse({
-      ...values,
-      retentionDays: Number(values.retentionDays),
-      webhookChannelCap: Number(values.webhookChannelCap),
-    });
-    if (!parsed.success) {
-      setClientErrors(z.flattenError(parsed.error).fieldErrors);
-      return;
-    }
-    setClientErrors({});
-    update.mutate({ workspaceSlug, ...parsed.data });
+    const parsed = parseForm(
+      workspaceSettingsInput,
+      { ...values, retentionDays: Number(values.retentionDays), webhookChannelCap: Number(values.webhookChannelCap) },
+      setClientErrors,
+    );
+    if (parsed) update.mutate({ workspaceSlug, ...parsed });
   }
 
   return (

@@ -1,11 +1,7 @@
 import { z } from "zod";
+import { displayNameSchema } from "@/server/display-name";
 
-export const communityNameSchema = z
-  .string()
-  .trim()
-  .min(1, "Give the community a name")
-  .max(80, "A name has at most 80 characters")
-  .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), "A name cannot contain control characters");
+export const communityNameSchema = displayNameSchema("community");
 
 export const communityIdSchema = z.uuid({ message: "Not a community id" });
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { workspaceModes } from "@/server/db/schema";
+import { displayNameSchema } from "@/server/display-name";
 
 // Slugs appear in URLs (/w/<slug>/…), so some words that name app routes are kept out.
 const reservedSlugs = new Set(["new", "api", "admin", "settings", "w", "www", "app", "auth", "outbox", "invite", "sign-in", "sign-out"]);
@@ -14,12 +15,7 @@ export const workspaceSlugSchema = z
   .refine((slug) => !slug.includes("--"), "A slug cannot contain two dashes in a row")
   .refine((slug) => !reservedSlugs.has(slug), "This slug is reserved");
 
-export const workspaceNameSchema = z
-  .string()
-  .trim()
-  .min(1, "Give the workspace a name")
-  .max(80, "A name has at most 80 characters")
-  .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), "A name cannot contain control characters");
+export const workspaceNameSchema = displayNameSchema("workspace");
 
 export const workspaceModeSchema = z.enum(workspaceModes, { message: "Choose single or multi" });
 
