@@ -64,6 +64,27 @@ const workspaceCases: Record<string, WorkspaceCase> = {
     foreignIds: ({ b }) => (["owner", "admin", "analyst", "viewer"] as const).map((target) => ({ membershipId: b.membershipIds[target] })),
   },
   "member.leave": { input: () => ({}) },
+  "source.list": { input: () => ({}) },
+  "source.create": {
+    input: ({ b }) => ({ communityId: b.communities[0]!.id, name: "Intruder", format: "generic" }),
+    foreignIds: ({ b }) => b.communities.map((c) => ({ communityId: c.id, name: "Intruder", format: "generic" })),
+  },
+  "source.update": {
+    input: ({ b }) => ({ sourceId: b.sources[0]!.id, name: "Hijacked", enabled: false, silenceAfterMinutes: null, rateLimitPerSecond: 1 }),
+    foreignIds: ({ b }) => b.sources.map((s) => ({ sourceId: s.id, name: "Hijacked", enabled: false, silenceAfterMinutes: null, rateLimitPerSecond: 1 })),
+  },
+  "source.rotateToken": {
+    input: ({ b }) => ({ sourceId: b.sources[0]!.id, graceMinutes: 0 }),
+    foreignIds: ({ b }) => b.sources.map((s) => ({ sourceId: s.id, graceMinutes: 0 })),
+  },
+  "source.revokeTokens": {
+    input: ({ b }) => ({ sourceId: b.sources[0]!.id }),
+    foreignIds: ({ b }) => b.sources.map((s) => ({ sourceId: s.id })),
+  },
+  "source.delete": {
+    input: ({ b }) => ({ sourceId: b.sources[0]!.id, confirmName: b.sources[0]!.name }),
+    foreignIds: ({ b }) => b.sources.map((s) => ({ sourceId: s.id, confirmName: s.name })),
+  },
 };
 
 // Procedures that take no workspace: the invitee's side and the user's own workspace list.

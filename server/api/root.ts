@@ -1,6 +1,7 @@
 import { communityRouter } from "./routers/community";
 import { invitationRouter } from "./routers/invitation";
 import { memberRouter } from "./routers/member";
+import { sourceRouter } from "./routers/source";
 import { workspaceRouter } from "./routers/workspace";
 import { createCallerFactory, createTrpcRouter } from "./trpc";
 
@@ -9,6 +10,7 @@ export const appRouter = createTrpcRouter({
   community: communityRouter,
   member: memberRouter,
   invitation: invitationRouter,
+  source: sourceRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -8,7 +8,18 @@ import type { PgTable } from "drizzle-orm/pg-core";
 import superjson from "superjson";
 import { expect } from "vitest";
 import type { Db } from "@/server/db/client";
-import { communities, invitations, mailOutbox, memberships, users, workspaces, type Role, type WorkspaceMode } from "@/server/db/schema";
+import {
+  communities,
+  intakeSources,
+  intakeSourceTokens,
+  invitations,
+  mailOutbox,
+  memberships,
+  users,
+  workspaces,
+  type Role,
+  type WorkspaceMode,
+} from "@/server/db/schema";
 import { appRouter, createCaller } from "./root";
 import type { SessionUser } from "./trpc";
 
@@ -72,6 +83,8 @@ export type SeededWorkspace = {
   communities: (typeof communities.$inferSelect)[];
   /** An open invitation to someone who has not accepted yet. */
   openInvitation: { id: string; email: string };
+  /** One intake source in each community, with its current token. */
+  sources: { id: string; name: string; communityId: string; token: string }[];
 };
 
 /**
@@ -101,6 +114,13 @@ export async function seedWorkspace(
   for (const name of communityNames) await ownerCaller.community.create({ workspaceSlug: slug, name });
   const invited = await ownerCaller.member.invite({ workspaceSlug: slug, email: email("pending"), role: "analyst" });
 
+  const communityRows = await ownerCaller.community.list({ workspaceSlug: slug });
+  const sources = [];
+  for (const community of communityRows) {
+    const created = await ownerCaller.source.create({ workspaceSlug: slug, communityId: community.id, name: `${community.name} IdP`, format: "authentik" });
+    sources.push({ id: created.source.id, name: created.source.name, communityId: community.id, token: created.token });
+  }
+
   const members = await ownerCaller.member.list({ workspaceSlug: slug });
   const membershipIds = Object.fromEntries(
     (Object.keys(seededUsers) as Role[]).map((role) => [role, members.find((m) => m.userId === seededUsers[role].id)!.id]),
@@ -112,8 +132,9 @@ export async function seedWorkspace(
     users: seededUsers,
     callers: Object.fromEntries((Object.keys(seededUsers) as Role[]).map((role) => [role, callerFor(db, seededUsers[role])])) as Record<Role, Caller>,
     membershipIds,
-    communities: await ownerCaller.community.list({ workspaceSlug: slug }),
+    communities: communityRows,
     openInvitation: { id: invited.id, email: invited.email },
+    sources,
   };
 }
 
@@ -144,18 +165,22 @@ export async function snapshotWorkspace(db: Db, workspaceId: string) {
     communities: await rowsOf(communities, "workspace_id"),
     memberships: await rowsOf(memberships, "workspace_id"),
     invitations: await rowsOf(invitations, "workspace_id"),
+    intakeSources: await rowsOf(intakeSources, "workspace_id"),
+    intakeSourceTokens: await rowsOf(intakeSourceTokens, "workspace_id"),
   };
 }
 
 /** Row counts of the tenant tables, to show that a failed call wrote nothing anywhere. */
 export async function countRows(db: Db) {
-  const [row] = await queryRows<{ workspaces: number; communities: number; memberships: number; invitations: number; mails: number }>(
+  const [row] = await queryRows<{ workspaces: number; communities: number; memberships: number; invitations: number; sources: number; tokens: number; mails: number }>(
     db,
     sql`select
       (select count(*)::int from ${workspaces}) as workspaces,
       (select count(*)::int from ${communities}) as communities,
       (select count(*)::int from ${memberships}) as memberships,
       (select count(*)::int from ${invitations}) as invitations,
+      (select count(*)::int from ${intakeSources}) as sources,
+      (select count(*)::int from ${intakeSourceTokens}) as tokens,
       (select count(*)::int from ${mailOutbox}) as mails`,
   );
   return row!;

@@ -269,7 +269,8 @@ describe("workspace router", () => {
 
       await doomed.callers.owner.workspace.delete({ workspaceSlug: doomed.slug, confirmSlug: " doomed " });
 
-      expect(await snapshotWorkspace(handle.db, doomed.workspace.id)).toEqual({ workspace: [], communities: [], memberships: [], invitations: [] });
+      const emptied = await snapshotWorkspace(handle.db, doomed.workspace.id);
+      expect(Object.values(emptied).every((rows) => rows.length === 0)).toBe(true);
       expect(await handle.db.select().from(invitations).where(eq(invitations.workspaceId, doomed.workspace.id))).toEqual([]);
       for (const role of ["owner", "admin", "analyst", "viewer"] as const) {
         await expectTrpcError(doomed.callers[role].workspace.get({ workspaceSlug: doomed.slug }), "NOT_FOUND");

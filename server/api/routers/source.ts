@@ -1,0 +1,37 @@
+import { authenticatedSourceUrls } from "@/server/sources/source-urls";
+import {
+  createSourceInput,
+  deleteSourceInput,
+  rotateSourceTokenInput,
+  sourceRefInput,
+  updateSourceInput,
+} from "@/server/sources/source-schemas";
+import { createSource, deleteSource, listSources, revokeSourceTokens, rotateSourceToken, updateSource } from "@/server/sources/sources";
+import { adminProcedure, createTrpcRouter, workspaceProcedure } from "../trpc";
+
+export const sourceRouter = createTrpcRouter({
+  list: workspaceProcedure.query(async ({ ctx }) =>
+    (await listSources(ctx.db, ctx.workspace.id)).map((source) => ({ ...source, urls: authenticatedSourceUrls(ctx.origin, source.id) })),
+  ),
+
+  /** The token is in this response and nowhere else, ever. */
+  create: adminProcedure.input(createSourceInput).mutation(async ({ ctx, input }) => {
+    const { workspaceSlug: _slug, ...values } = input;
+    const { source, token } = await createSource(ctx.db, { workspaceId: ctx.workspace.id, userId: ctx.user.id }, values);
+    return { source, token, urls: authenticatedSourceUrls(ctx.origin, source.id, token) };
+  }),
+
+  update: adminProcedure.input(updateSourceInput).mutation(({ ctx, input }) => {
+    const { workspaceSlug: _slug, ...values } = input;
+    return updateSource(ctx.db, ctx.workspace.id, values);
+  }),
+
+  rotateToken: adminProcedure.input(rotateSourceTokenInput).mutation(async ({ ctx, input }) => {
+    const rotated = await rotateSourceToken(ctx.db, ctx.workspace.id, input.sourceId, input.graceMinutes);
+    return { ...rotated, urls: authenticatedSourceUrls(ctx.origin, input.sourceId, rotated.token) };
+  }),
+
+  revokeTokens: adminProcedure.input(sourceRefInput).mutation(({ ctx, input }) => revokeSourceTokens(ctx.db, ctx.workspace.id, input.sourceId)),
+
+  delete: adminProcedure.input(deleteSourceInput).mutation(({ ctx, input }) => deleteSource(ctx.db, ctx.workspace.id, input.sourceId, input.confirmName)),
+});
