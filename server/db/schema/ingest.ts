@@ -1,14 +1,14 @@
 import { sql } from "drizzle-orm";
 import { boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { uuidv7 } from "uuidv7";
+import { severities, type Severity } from "@/server/events/severities";
 import { users } from "./auth";
 import { communities, workspaces } from "./workspaces";
 
 export const sourceFormats = ["generic", "cloudevents", "authentik", "datatheorem", "slack", "teams"] as const;
 export type SourceFormat = (typeof sourceFormats)[number];
 
-export const severities = ["info", "low", "medium", "high", "critical"] as const;
-export type Severity = (typeof severities)[number];
+export { severities, type Severity };
 
 export const eventOrigins = ["ingest", "system", "audit"] as const;
 export type EventOrigin = (typeof eventOrigins)[number];

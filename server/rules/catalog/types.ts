@@ -1,10 +1,7 @@
 import { z } from "zod";
-import { severities } from "@/server/db/schema/ingest";
+import { severities } from "@/server/events/severities";
 import { eventTypeSchema } from "../event-type";
 
-// The same five levels as an event's severity. Declared here so the catalog, which client code of
-// the rule editor may import, does not pull in the database layer.
-// The one list of severities lives with the events table.
 export const catalogSeverities = severities;
 export type CatalogSeverity = (typeof catalogSeverities)[number];
 
