@@ -1,0 +1,102 @@
+import type { Db } from "@/server/db/client";
+import { authenticateSource } from "@/server/sources/authenticate-source";
+import type { IngestIssue } from "./adapter-result";
+import { getFormat } from "./formats";
+import { IngestError } from "./ingest-error";
+import type { NormalisedEvent } from "./normalised-event";
+import { bodyKindOf, parseItems } from "./parse-items";
+import { RateLimiter } from "./rate-limiter";
+import { readBody } from "./read-body";
+import { hashRequest, storeEvents } from "./store-events";
+
+/** How the caller named its source: by id in the URL (token in a header), or by token in the URL. */
+export type IngestTarget = { sourceId: string } | { pathToken: string };
+
+const MAX_REPORTED_ISSUES = 50;
+const globalForLimiter = globalThis as unknown as { tocsinIngestLimiter?: RateLimiter };
+const limiter = (globalForLimiter.tocsinIngestLimiter ??= new RateLimiter());
+
+/**
+ * POST /api/ingest/…: authenticate, limit, read, parse by the source's format, validate and
+ * commit — answering 202 only once the events are stored, and a JSON error otherwise.
+ */
+export async function handleIngestRequest(db: Db, request: Request, target: IngestTarget): Promise<Response> {
+  try {
+    const token = "pathToken" in target ? target.pathToken : tokenFromAuthorization(request.headers.get("authorization"));
+    const auth = await authenticateSource(db, { token, sourceId: "sourceId" in target ? target.sourceId : undefined });
+    if (!auth.ok) throw new IngestError(auth.status, auth.code, auth.message, null, auth.status === 401 ? authChallenge : {});
+    const source = auth.source;
+
+    const limit = limiter.take(source.id, source.rateLimitPerSecond);
+    if (!limit.allowed) {
+      throw new IngestError(429, "rate_limited", `This source accepts ${source.rateLimitPerSecond} requests per second; retry after ${limit.retryAfterSeconds} s`, null, {
+        "retry-after": String(limit.retryAfterSeconds),
+      });
+    }
+
+    const contentType = request.headers.get("content-type");
+    const kind = bodyKindOf(contentType);
+    const idempotencyKey = readIdempotencyKey(request.headers.get("idempotency-key"));
+    const body = await readBody(request);
+    const receivedAt = new Date();
+    const events = normaliseAll(source.format, parseItems(body, kind), receivedAt);
+
+    const stored = await storeEvents(
+      db,
+      source,
+      events,
+      idempotencyKey ? { key: idempotencyKey, requestHash: hashRequest(contentType ?? "", body) } : null,
+      receivedAt,
+    );
+    return Response.json(stored.body, { status: stored.status, headers: stored.replayed ? { "idempotent-replayed": "true" } : {} });
+  } catch (error) {
+    if (error instanceof IngestError) return error.toResponse();
+    console.error("[ingest] request failed:", error);
+    return new IngestError(500, "internal_error", "The events could not be stored; nothing from this request was kept. Retry later.").toResponse();
+  }
+}
+
+/** Every item must normalise: one bad item refuses the whole request, naming each failing index. */
+function normaliseAll(format: Parameters<typeof getFormat>[0], items: unknown[], receivedAt: Date): NormalisedEvent[] {
+  const adapter = getFormat(format).adapter;
+  const events: NormalisedEvent[] = [];
+  const issues: (IngestIssue & { index: number })[] = [];
+  items.forEach((item, index) => {
+    const result = adapter(item, { receivedAt });
+    if (result.ok) events.push(result.event);
+    else issues.push(...result.issues.map((issue) => ({ index, ...issue })));
+  });
+  if (issues.length > 0) {
+    const first = issues[0]!;
+    const where = items.length > 1 ? `event ${first.index}` : "the event";
+    throw new IngestError(400, "invalid_event", `${where}: ${first.path ? `${first.path}: ` : ""}${first.message}`, {
+      issues: issues.slice(0, MAX_REPORTED_ISSUES),
+      ...(issues.length > MAX_REPORTED_ISSUES ? { moreIssues: issues.length - MAX_REPORTED_ISSUES } : {}),
+    });
+  }
+  return events;
+}
+
+/** `Bearer <token>`, or `Basic` with the token as password (any user name) for tools that only do basic auth. */
+const authChallenge = { "www-authenticate": 'Bearer realm="tocsin-ingest", Basic realm="tocsin-ingest"' };
+
+function tokenFromAuthorization(header: string | null): string {
+  if (!header) throw new IngestError(401, "missing_credentials", "Send the source token as `Authorization: Bearer <token>`, or use the source's token URL", null, authChallenge);
+  const [scheme, value = ""] = header.trim().split(/\s+/, 2);
+  if (scheme?.toLowerCase() === "bearer" && value) return value;
+  if (scheme?.toLowerCase() === "basic" && value) {
+    const decoded = Buffer.from(value, "base64").toString("utf8");
+    const colon = decoded.indexOf(":");
+    if (colon >= 0 && colon < decoded.length - 1) return decoded.slice(colon + 1);
+  }
+  throw new IngestError(401, "malformed_credentials", "The Authorization header must be `Bearer <token>` or `Basic` with the token as password", null, authChallenge);
+}
+
+function readIdempotencyKey(header: string | null): string | null {
+  if (header === null) return null;
+  const key = header.trim();
+  if (key.length === 0 || key.length > 255 || !/^[\x21-\x7e]+$/.test(key)) {
+    throw new IngestError(400, "invalid_idempotency_key", "An Idempotency-Key is 1 to 255 printable ASCII characters without spaces");
+  }
+  return key;
+}
