@@ -2,7 +2,7 @@
 // a new PGlite directory, or a new database on the PostgreSQL server of DATABASE_URL — and runs
 // the Playwright specs in e2e/ against `next start`, in Debian's Chromium.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -24,6 +24,43 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.e
   return result.status ?? 1;
 }
 
+async function acquireCheckoutLock(lockDir: string) {
+  const started = Date.now();
+  for (;;) {
+    try {
+      mkdirSync(lockDir);
+      writeFileSync(path.join(lockDir, "pid"), String(process.pid));
+      break;
+    } catch {
+      const holder = Number(readFileSafe(path.join(lockDir, "pid")));
+      if (!holder || !isAlive(holder)) {
+        rmSync(lockDir, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() - started > 20 * 60_000) throw new Error(`e2e: ${lockDir} is held by process ${holder} for 20 minutes`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+  process.on("exit", () => rmSync(lockDir, { recursive: true, force: true }));
+}
+
+function readFileSafe(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return "";
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -34,6 +71,9 @@ async function freePort(): Promise<number> {
     });
   });
 }
+
+// One browser run at a time per checkout: two would rebuild the same .next under each other.
+await acquireCheckoutLock(path.resolve(".e2e.lock"));
 
 if (process.env.E2E_SKIP_BUILD !== "1") {
   const status = run("npx", ["next", "build"]);
