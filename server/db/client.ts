@@ -6,6 +6,7 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { getDataDir } from "@/server/config/runtime";
+import { lockDataDir } from "./data-dir-lock";
 import * as schema from "./schema";
 
 /** The one database type the app codes against: PGlite and postgres-js both satisfy it. */
@@ -30,10 +31,22 @@ export function createPostgresHandle(url: string, options: { max?: number } = {}
 
 /** `dataDir` undefined means an in-memory database (tests), optionally started from a dump. */
 export function createPgliteHandle(dataDir?: string, options: { loadDataDir?: Blob } = {}): DbHandle {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  let unlock = () => {};
+  if (dataDir) {
+    mkdirSync(dataDir, { recursive: true });
+    unlock = lockDataDir(dataDir);
+  }
   const client = new PGlite(dataDir, options);
   const db = drizzlePglite(client, { schema }) as unknown as Db;
-  return { kind: "pglite", db, client, close: () => client.close() };
+  return {
+    kind: "pglite",
+    db,
+    client,
+    close: async () => {
+      await client.close();
+      unlock();
+    },
+  };
 }
 
 export function createDbHandleFromEnv(): DbHandle {
