@@ -189,6 +189,12 @@ describe("POST /api/ingest", () => {
       expect(await storedFor(source.id)).toHaveLength(0);
     });
 
+    it("a JSON array or NDJSON sent to a format that takes one message per request", async () => {
+      const source = await newSource({ format: "slack" });
+      expect(await post(source, { body: json([{ text: "a" }, { text: "b" }]) })).toMatchObject({ status: 400, body: { error: { code: "batch_not_supported" } } });
+      expect(await post(source, { body: json({ text: "one message" }) })).toMatchObject({ status: 202, body: { accepted: 1 } });
+    });
+
     it("an NDJSON line that is not JSON, naming the line", async () => {
       const source = await newSource();
       const res = await post(source, { body: `${json(event())}\n{oops\n`, headers: { "content-type": "application/x-ndjson" } });

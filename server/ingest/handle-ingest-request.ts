@@ -1,6 +1,6 @@
 import type { Db } from "@/server/db/client";
 import { authenticateSource } from "@/server/sources/authenticate-source";
-import type { IngestIssue } from "./adapter-result";
+import type { Adapter, IngestIssue } from "./adapter-result";
 import { getFormat } from "./formats";
 import { IngestError } from "./ingest-error";
 import type { NormalisedEvent } from "./normalised-event";
@@ -39,7 +39,12 @@ export async function handleIngestRequest(db: Db, request: Request, target: Inge
     const idempotencyKey = readIdempotencyKey(request.headers.get("idempotency-key"));
     const body = await readBody(request);
     const receivedAt = new Date();
-    const events = normaliseAll(source.format, parseItems(body, kind), receivedAt);
+    const format = getFormat(source.format);
+    const { items, batch } = parseItems(body, kind);
+    if (batch && !format.acceptsBatch) {
+      throw new IngestError(400, "batch_not_supported", `A ${format.label} source takes one message per request, not a JSON array or NDJSON`);
+    }
+    const events = normaliseAll(format.adapter, items, receivedAt);
 
     const stored = await storeEvents(
       db,
@@ -57,8 +62,7 @@ export async function handleIngestRequest(db: Db, request: Request, target: Inge
 }
 
 /** Every item must normalise: one bad item refuses the whole request, naming each failing index. */
-function normaliseAll(format: Parameters<typeof getFormat>[0], items: unknown[], receivedAt: Date): NormalisedEvent[] {
-  const adapter = getFormat(format).adapter;
+function normaliseAll(adapter: Adapter, items: unknown[], receivedAt: Date): NormalisedEvent[] {
   const events: NormalisedEvent[] = [];
   const issues: (IngestIssue & { index: number })[] = [];
   items.forEach((item, index) => {

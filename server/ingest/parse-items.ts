@@ -20,14 +20,14 @@ export function bodyKindOf(contentType: string | null): BodyKind {
  * The events of a body: a JSON array's elements, NDJSON's lines, or a single JSON value. A
  * request carries 1 to 1000 events and is refused whole when any of it is malformed.
  */
-export function parseItems(body: Uint8Array, kind: BodyKind): unknown[] {
+export function parseItems(body: Uint8Array, kind: BodyKind): { items: unknown[]; batch: boolean } {
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(body);
   } catch {
     throw new IngestError(400, "malformed_body", "The body is not valid UTF-8");
   }
-  const items = kind === "json" ? parseJson(text) : parseNdjson(text);
+  const { items, batch } = kind === "json" ? parseJson(text) : { items: parseNdjson(text), batch: true };
   if (items.length === 0) throw new IngestError(400, "empty_batch", "The body holds no event");
   if (items.length > MAX_EVENTS_PER_REQUEST) {
     throw new IngestError(413, "too_many_events", `A request carries at most ${MAX_EVENTS_PER_REQUEST} events; this one has ${items.length}`, {
@@ -35,10 +35,10 @@ export function parseItems(body: Uint8Array, kind: BodyKind): unknown[] {
       received: items.length,
     });
   }
-  return items;
+  return { items, batch };
 }
 
-function parseJson(text: string): unknown[] {
+function parseJson(text: string): { items: unknown[]; batch: boolean } {
   if (text.trim() === "") throw new IngestError(400, "empty_body", "The body is empty");
   let value: unknown;
   try {
@@ -46,7 +46,7 @@ function parseJson(text: string): unknown[] {
   } catch (error) {
     throw new IngestError(400, "malformed_json", `The body is not valid JSON: ${(error as Error).message}`);
   }
-  return Array.isArray(value) ? value : [value];
+  return Array.isArray(value) ? { items: value, batch: true } : { items: [value], batch: false };
 }
 
 function parseNdjson(text: string): unknown[] {
