@@ -1,10 +1,8 @@
-export const maxEventTypeLength = 120;
+import { maxEventTypeLength } from "@/server/rules/event-type";
 
-/** Dotted lowercase identifier segments, e.g. `authentik.login_failed`. */
-export const eventTypePattern = /^[a-z0-9_]+(\.[a-z0-9_]+)*$/;
-
-export const eventTypeHint =
-  "Expected lowercase words of a–z, 0–9 and _ joined by dots, such as authentik.login_failed";
+// The rule of what an event type is lives in server/rules/event-type.ts; these turn other
+// systems' names into one.
+export { eventTypeHint, eventTypePattern, maxEventTypeLength } from "@/server/rules/event-type";
 
 /** One type segment from any identifier: "Object-Created" → "object_created", dots included. */
 export function toTypeSegment(value: string): string {

@@ -95,6 +95,23 @@ describe("POST /api/ingest", () => {
       expect((await post(source, { body: json(event()), target: { pathToken: source.token } })).status).toBe(202);
     });
 
+    it("NUL characters anywhere in the payload, which jsonb cannot hold, replaced by U+FFFD", async () => {
+      const source = await newSource();
+      const res = await post(source, { body: json(event({ data: { "ke\u0000y": "va\u0000lue", list: ["\u0000"] } })) });
+      expect(res.status).toBe(202);
+      const [stored] = await storedFor(source.id);
+      expect(stored!.data).toEqual({ "ke\uFFFDy": "va\uFFFDlue", list: ["\uFFFD"] });
+      expect(stored!.raw).toMatchObject({ data: { "ke\uFFFDy": "va\uFFFDlue" } });
+    });
+
+    it("a chat-webhook body with a trailing comma, as some tools' templates send", async () => {
+      const source = await newSource({ format: "teams" });
+      const body = '{"@type":"MessageCard","summary":"Gate","title":"Security gate failed","sections":[{"activityTitle":"x"},],}';
+      expect(await post(source, { body })).toMatchObject({ status: 202, body: { accepted: 1 } });
+      const generic = await newSource();
+      expect(await post(generic, { body: '{"type":"a.b","title":"t",}' })).toMatchObject({ status: 400, body: { error: { code: "malformed_json" } } });
+    });
+
     it("a gzip body, with the size limit applied after decompression", async () => {
       const source = await newSource();
       const res = await post(source, { body: gzipSync(json([event(), event()])), headers: { "content-encoding": "gzip" } });

@@ -1,4 +1,5 @@
 import type { Db } from "@/server/db/client";
+import { requestFanOut } from "@/server/jobs/request-fan-out";
 import { authenticateSource } from "@/server/sources/authenticate-source";
 import type { Adapter, IngestIssue } from "./adapter-result";
 import { getFormat } from "./formats";
@@ -40,7 +41,8 @@ export async function handleIngestRequest(db: Db, request: Request, target: Inge
     const body = await readBody(request);
     const receivedAt = new Date();
     const format = getFormat(source.format);
-    const { items, batch } = parseItems(body, kind);
+    // Chat-webhook formats get the leniency the chat services themselves show.
+    const { items, batch } = parseItems(body, kind, { allowTrailingCommas: source.format === "slack" || source.format === "teams" });
     if (batch && !format.acceptsBatch) {
       throw new IngestError(400, "batch_not_supported", `A ${format.label} source takes one message per request, not a JSON array or NDJSON`);
     }
@@ -53,6 +55,8 @@ export async function handleIngestRequest(db: Db, request: Request, target: Inge
       idempotencyKey ? { key: idempotencyKey, requestHash: hashRequest(contentType ?? "", body) } : null,
       receivedAt,
     );
+    // Committed: ask for fan-out. A failure is logged and left to the sweeper; the answer stays 202.
+    await requestFanOut(db, source.workspaceId, stored.acceptedIds);
     return Response.json(stored.body, { status: stored.status, headers: stored.replayed ? { "idempotent-replayed": "true" } : {} });
   } catch (error) {
     if (error instanceof IngestError) return error.toResponse();

@@ -63,9 +63,20 @@ export function describeIssue(issue: RawIssue): string | undefined {
       return undefined;
     case "invalid_value":
       return `Expected ${issue.values.map((value) => JSON.stringify(value)).join(" or ")}, got ${JSON.stringify(issue.input) ?? "nothing"}`;
+    case "invalid_union":
+      return describeUnionMismatch(issue.errors, issue.input);
     default:
       return undefined;
   }
+}
+
+// "Expected a string or a number, got a boolean" when no branch of a union took the value's type.
+function describeUnionMismatch(branches: readonly (readonly z.core.$ZodIssue[])[], input: unknown): string | undefined {
+  const expected = branches.map((issues) => (issues.length === 1 && issues[0]!.code === "invalid_type" && issues[0]!.path.length === 0 ? issues[0]!.expected : null));
+  if (expected.length === 0 || expected.some((value) => value === null)) return undefined;
+  const names = [...new Set(expected.map((value) => describeExpected(value!)))];
+  const list = names.length > 1 ? `${names.slice(0, -1).join(", ")} or ${names.at(-1)}` : names[0];
+  return `Expected ${list}, got ${describeJsonValue(input)}`;
 }
 
 function describeExpected(expected: string): string {

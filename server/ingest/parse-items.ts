@@ -20,14 +20,14 @@ export function bodyKindOf(contentType: string | null): BodyKind {
  * The events of a body: a JSON array's elements, NDJSON's lines, or a single JSON value. A
  * request carries 1 to 1000 events and is refused whole when any of it is malformed.
  */
-export function parseItems(body: Uint8Array, kind: BodyKind): { items: unknown[]; batch: boolean } {
+export function parseItems(body: Uint8Array, kind: BodyKind, options: { allowTrailingCommas?: boolean } = {}): { items: unknown[]; batch: boolean } {
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(body);
   } catch {
     throw new IngestError(400, "malformed_body", "The body is not valid UTF-8");
   }
-  const { items, batch } = kind === "json" ? parseJson(text) : { items: parseNdjson(text), batch: true };
+  const { items, batch } = kind === "json" ? parseJson(text, options.allowTrailingCommas ?? false) : { items: parseNdjson(text), batch: true };
   if (items.length === 0) throw new IngestError(400, "empty_batch", "The body holds no event");
   if (items.length > MAX_EVENTS_PER_REQUEST) {
     throw new IngestError(413, "too_many_events", `A request carries at most ${MAX_EVENTS_PER_REQUEST} events; this one has ${items.length}`, {
@@ -38,13 +38,18 @@ export function parseItems(body: Uint8Array, kind: BodyKind): { items: unknown[]
   return { items, batch };
 }
 
-function parseJson(text: string): { items: unknown[]; batch: boolean } {
+function parseJson(text: string, allowTrailingCommas: boolean): { items: unknown[]; batch: boolean } {
   if (text.trim() === "") throw new IngestError(400, "empty_body", "The body is empty");
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new IngestError(400, "malformed_json", `The body is not valid JSON: ${(error as Error).message}`);
+    try {
+      if (!allowTrailingCommas) throw error;
+      value = JSON.parse(withoutTrailingCommas(text));
+    } catch {
+      throw new IngestError(400, "malformed_json", `The body is not valid JSON: ${(error as Error).message}`);
+    }
   }
   return Array.isArray(value) ? { items: value, batch: true } : { items: [value], batch: false };
 }
@@ -63,4 +68,30 @@ function parseNdjson(text: string): unknown[] {
     if (items.length > MAX_EVENTS_PER_REQUEST) break;
   }
   return items;
+}
+
+/**
+ * Drops commas that directly precede `}` or `]` outside strings. Some tools' chat templates
+ * (SecObserve's Teams notices, for one) leave such a comma, which chat services tolerate.
+ */
+export function withoutTrailingCommas(text: string): string {
+  let out = "";
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (inString) {
+      out += c;
+      if (c === "\\") out += text[++i] ?? "";
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === '"') inString = true;
+    if (c === ",") {
+      let j = i + 1;
+      while (j < text.length && /\s/.test(text[j]!)) j++;
+      if (text[j] === "}" || text[j] === "]") continue;
+    }
+    out += c;
+  }
+  return out;
 }

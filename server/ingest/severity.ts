@@ -1,5 +1,6 @@
-export const severities = ["info", "low", "medium", "high", "critical"] as const;
-export type Severity = (typeof severities)[number];
+import { severities, type Severity } from "@/server/events/severities";
+
+export { severities, type Severity };
 
 // Words other tools use for their levels. Deliberately without "alert": in syslog it ranks above
 // critical, but most tools use it for any notification, so it says nothing about how bad it is.

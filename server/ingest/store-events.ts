@@ -26,11 +26,11 @@ export async function storeEvents(
   items: NormalisedEvent[],
   idempotency: { key: string; requestHash: string } | null,
   receivedAt: Date,
-): Promise<{ status: number; body: IngestResult; replayed: boolean }> {
+): Promise<{ status: number; body: IngestResult; replayed: boolean; acceptedIds: string[] }> {
   return db.transaction(async (tx) => {
     if (idempotency) {
       const earlier = await claimIdempotencyKey(tx, source, idempotency, receivedAt);
-      if (earlier) return { ...earlier, replayed: true };
+      if (earlier) return { ...earlier, replayed: true, acceptedIds: [] };
     }
 
     const rows = items.map((event) => ({
@@ -48,8 +48,8 @@ export async function storeEvents(
       externalId: event.externalId,
       fingerprint: event.fingerprint,
       origin: "ingest" as const,
-      data: event.data,
-      raw: event.raw as object,
+      data: event.data === null ? null : (withoutNul(event.data) as Record<string, unknown>),
+      raw: withoutNul(event.raw) as object,
     }));
     const inserted = await tx
       .insert(events)
@@ -80,7 +80,8 @@ export async function storeEvents(
         .set({ responseStatus: 202, responseBody: body })
         .where(and(eq(ingestIdempotencyKeys.sourceId, source.id), eq(ingestIdempotencyKeys.key, idempotency.key)));
     }
-    return { status: 202, body, replayed: false };
+    // The newly stored events (not duplicates): the ones to fan out.
+    return { status: 202, body, replayed: false, acceptedIds: inserted.map((r) => r.id) };
   });
 }
 
@@ -115,4 +116,17 @@ async function claimIdempotencyKey(tx: DbOrTx, source: AuthenticatedSource, idem
     });
   }
   return { status: earlier.responseStatus, body: earlier.responseBody as IngestResult };
+}
+
+/**
+ * JSON as PostgreSQL's jsonb can hold it: a NUL character (\u0000), legal in JSON, is not, so
+ * each one in a string or key becomes U+FFFD rather than costing the event.
+ */
+function withoutNul(value: unknown): unknown {
+  if (typeof value === "string") return value.includes("\u0000") ? value.replaceAll("\u0000", "\uFFFD") : value;
+  if (Array.isArray(value)) return value.map(withoutNul);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [withoutNul(key) as string, withoutNul(item)]));
+  }
+  return value;
 }

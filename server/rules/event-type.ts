@@ -4,7 +4,9 @@ import { z } from "zod";
 export const maxEventTypeLength = 120;
 
 // Lowercase so `Alert.Created` and `alert.created` can never be two different triggers.
-const eventTypePattern = /^[a-z0-9_]+(\.[a-z0-9_]+)*$/;
+export const eventTypePattern = /^[a-z0-9_]+(\.[a-z0-9_]+)*$/;
+
+export const eventTypeHint = "An event type is lowercase dotted words of a–z, 0–9 and _, such as authentik.login_failed";
 
 /** True when `value` is a dotted, lowercase event type such as `authentik.login_failed`. */
 export function isEventType(value: string): boolean {
@@ -15,4 +17,4 @@ export const eventTypeSchema = z
   .string()
   .min(1, "Enter an event type")
   .max(maxEventTypeLength, `An event type has at most ${maxEventTypeLength} characters`)
-  .regex(eventTypePattern, "An event type is lowercase dotted words of a–z, 0–9 and _, such as authentik.login_failed");
+  .regex(eventTypePattern, eventTypeHint);

@@ -1,36 +1,18 @@
 import type { Severity } from "../severity";
+import { listCatalog } from "@/server/rules/catalog";
 import { humaniseIdentifier } from "../text";
 
 // authentik's event actions (authentik/events/models.py, EventAction) and how much each one
-// warrants attention. Failed and suspicious sign-ins, exceptions and impersonation stand out;
-// routine sign-ins and model changes are info. Unknown and custom_* actions are info.
+// warrants attention. The severities are decided once, in the event catalog; the two routine
+// actions authentik logs that the catalog does not list are info, as are unknown and custom_* ones.
 export const authentikActionSeverity: Record<string, Severity> = {
-  login: "info",
-  login_failed: "medium",
-  logout: "info",
-  user_write: "low",
-  suspicious_request: "high",
-  password_set: "low",
-  secret_view: "low",
-  secret_rotate: "low",
-  invitation_used: "low",
-  authorize_application: "info",
-  source_linked: "low",
-  impersonation_started: "high",
-  impersonation_ended: "low",
   flow_execution: "info",
-  policy_execution: "info",
-  policy_exception: "medium",
-  property_mapping_exception: "medium",
   system_task_execution: "info",
-  system_task_exception: "high",
-  system_exception: "high",
-  configuration_error: "medium",
-  model_created: "info",
-  model_updated: "info",
-  model_deleted: "low",
-  email_sent: "info",
-  update_available: "info",
+  ...Object.fromEntries(
+    listCatalog({ family: "authentik" })
+      .filter((entry) => entry.type !== "authentik.notification")
+      .map((entry) => [entry.type.slice("authentik.".length), entry.defaultSeverity]),
+  ),
 };
 
 /** authentik's notification severities (NotificationSeverity) in Tocsin's terms. */

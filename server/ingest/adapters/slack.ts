@@ -1,7 +1,7 @@
 import type { AdapterContext, AdapterResult } from "../adapter-result";
 import { buildChatEvent } from "../chat/build-chat-event";
 import { createChatMessage, splitLabelledText, type ChatMessage } from "../chat/chat-message";
-import { parseColourSeverity } from "../chat/guess-severity";
+import { parseColourSeverity, parseEmojiSeverity } from "../chat/guess-severity";
 import { convertMrkdwn } from "../chat/markup";
 import { parseWith } from "../issues";
 import { dropEmpty, isPlainObject } from "../json";
@@ -23,7 +23,7 @@ export function normaliseSlack(item: unknown, context: AdapterContext): AdapterR
   if (blocks.length === 0 && body.text) addText(message, body.text);
   for (const block of blocks) addBlock(message, block);
   for (const attachment of body.attachments ?? []) addAttachment(message, attachment);
-  if (!message.heading && blocks.length > 0 && body.text) message.heading = pickFirstLine(convertMrkdwn(body.text).text);
+  if (!message.heading && blocks.length > 0 && body.text) message.heading = pickFirstLine(readMrkdwn(message, body.text));
   message.sender = pickText(body.username, body.attachments?.[0]?.author_name);
   message.details = dropEmpty({
     username: pickText(body.username),
@@ -33,12 +33,22 @@ export function normaliseSlack(item: unknown, context: AdapterContext): AdapterR
   return buildChatEvent(message, item, context, "The message has nothing to show: expected text, blocks or attachments with text");
 }
 
-function addText(message: ChatMessage, text: string): void {
+/** mrkdwn as plain text, keeping its links and what its emoji say about severity. */
+function readMrkdwn(message: ChatMessage, text: string): string {
   const plain = convertMrkdwn(text);
   message.links.push(...plain.links);
-  const field = splitLabelledText(plain.text);
+  for (const name of plain.emoji) {
+    const severity = parseEmojiSeverity(name);
+    if (severity) message.severityHints.push(severity);
+  }
+  return plain.text;
+}
+
+function addText(message: ChatMessage, text: string): void {
+  const plain = readMrkdwn(message, text);
+  const field = splitLabelledText(plain);
   if (field) message.fields.push(field);
-  message.lines.push(field ? `${field.name}: ${field.value}` : plain.text);
+  message.lines.push(field ? `${field.name}: ${field.value}` : plain);
 }
 
 function addTextObject(message: ChatMessage, object: SlackTextObject | null | undefined): void {
@@ -49,8 +59,8 @@ function addBlock(message: ChatMessage, block: SlackBlock): void {
   switch (block.type) {
     case "header": {
       const text = pickText(block.text?.text);
-      if (text && !message.heading) message.heading = convertMrkdwn(text).text;
-      else if (text) message.lines.push(text);
+      if (text && !message.heading) message.heading = readMrkdwn(message, text);
+      else if (text) message.lines.push(readMrkdwn(message, text));
       return;
     }
     case "section":
@@ -63,7 +73,7 @@ function addBlock(message: ChatMessage, block: SlackBlock): void {
       }
       return;
     case "rich_text":
-      message.lines.push(collectRichText(block.elements ?? []));
+      message.lines.push(collectRichText(block.elements ?? []).trim());
       return;
     default:
       return;
@@ -91,7 +101,7 @@ function addAttachment(message: ChatMessage, attachment: SlackAttachment): void 
   if (attachment.pretext) addText(message, attachment.pretext);
   const title = pickText(attachment.title);
   if (title) {
-    const plainTitle = convertMrkdwn(title).text;
+    const plainTitle = readMrkdwn(message, title);
     if (!message.heading) message.heading = plainTitle;
     else message.lines.push(plainTitle);
     if (attachment.title_link) message.links.push({ label: plainTitle, url: attachment.title_link });
@@ -99,7 +109,7 @@ function addAttachment(message: ChatMessage, attachment: SlackAttachment): void 
   if (attachment.text) addText(message, attachment.text);
   for (const field of attachment.fields ?? []) {
     const name = pickText(field.title) ?? "";
-    const value = field.value == null ? "" : convertMrkdwn(String(field.value)).text.trim();
+    const value = field.value == null ? "" : readMrkdwn(message, String(field.value));
     if (!name && !value) continue;
     message.fields.push({ name, value });
     message.lines.push(name ? `${name}: ${value}` : value);

@@ -17,11 +17,11 @@ const recognisers: Recogniser[] = [recogniseSecObserve, recogniseAuthentikSlack]
  * colours, then from the title's words.
  */
 export function buildChatEvent(message: ChatMessage, item: unknown, context: AdapterContext, emptyHint: string): AdapterResult {
-  const firstLine = pickFirstLine(message.lines.join("\n"));
-  const title = message.heading ?? firstLine;
+  const heading = pickFirstLine(message.heading);
+  const title = heading ?? pickFirstLine(message.lines.join("\n"));
   if (!title) return failWith("event", emptyHint);
   // Without a heading the first line became the title; the message need not repeat it.
-  const lines = message.heading ? message.lines : dropFirstLine(message.lines);
+  const lines = heading ? message.lines : dropFirstLine(message.lines);
   const recognised = recognisers.map((recognise) => recognise(message, title)).find((result) => result !== null) ?? null;
   const type = recognised?.type ?? `${message.format}.message`;
   const fields = Object.fromEntries(message.fields.filter((field) => field.name).map((field) => [field.name, field.value]));
@@ -30,7 +30,8 @@ export function buildChatEvent(message: ChatMessage, item: unknown, context: Ada
     severity: recognised?.severity ?? pickHighestSeverity(message.severityHints) ?? guessSeverityFromWords(title) ?? "info",
     title: recognised?.title ?? title,
     message: joinLines(lines) || null,
-    actor: recognised?.actor ?? message.sender,
+    // A recognised tool names its own actor; the webhook's sender name is only the tool's name.
+    actor: recognised ? (recognised.actor ?? null) : message.sender,
     clientIp: null,
     occurredAt: message.occurredAt ?? context.receivedAt,
     // Chat webhooks carry no event id; repeats are left to throttling by fingerprint.

@@ -50,3 +50,26 @@ export function guessSeverityFromWords(text: string): Severity | null {
   if (/\b(warning|warn|degraded)\b/i.test(text)) return "medium";
   return null;
 }
+
+// Status emoji tools put in front of chat messages (Slack :name: codes).
+const emojiSeverity: Record<string, Severity> = {
+  rotating_light: "high",
+  fire: "high",
+  red_circle: "high",
+  x: "high",
+  no_entry: "high",
+  bangbang: "high",
+  sos: "critical",
+  skull: "critical",
+  warning: "medium",
+  large_orange_circle: "medium",
+  large_yellow_circle: "medium",
+  white_check_mark: "info",
+  heavy_check_mark: "info",
+  large_green_circle: "info",
+  information_source: "info",
+};
+
+export function parseEmojiSeverity(name: string): Severity | null {
+  return emojiSeverity[name] ?? null;
+}
