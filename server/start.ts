@@ -2,16 +2,21 @@ import { resolveAuthSecret } from "@/server/auth/secret";
 import { getRuntimeMode } from "@/server/config/runtime";
 import { getDbHandle } from "@/server/db/client";
 import { migrateDatabase } from "@/server/db/migrate";
+import { isInngestConfigured } from "@/server/jobs/client";
+import { jobFunctions } from "@/server/jobs/functions";
+import { startInlineRunner } from "@/server/jobs/inline-runner";
 
 /** Runs once per server process, before the first request (see instrumentation.ts). */
 export async function startTocsin(): Promise<void> {
   try {
     resolveAuthSecret();
     await migrateDatabase(getDbHandle());
+    // Without an Inngest server, the job functions run in this process.
+    if (!isInngestConfigured()) startInlineRunner({ functions: jobFunctions });
   } catch (error) {
     // A server that cannot migrate or has no secret must not serve half-working pages.
     console.error(`[tocsin] cannot start: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   }
-  console.log(`[tocsin] ready in ${getRuntimeMode()} mode`);
+  console.log(`[tocsin] ready in ${getRuntimeMode()} mode; jobs run ${isInngestConfigured() ? "on Inngest" : "in-process (inline runner)"}`);
 }

@@ -19,7 +19,9 @@ type Props = {
 function getNavItems(slug: string, mode: WorkspaceMode): NavItem[] {
   const base = `/w/${slug}`;
   return [
+    { href: `${base}/events`, label: "Events" },
     ...(mode === "multi" ? [{ href: `${base}/communities`, label: "Communities" }] : []),
+    { href: `${base}/sources`, label: "Sources" },
     { href: `${base}/members`, label: "Members" },
     { href: `${base}/settings`, label: "Settings" },
   ];

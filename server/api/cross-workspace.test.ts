@@ -2,6 +2,7 @@ import type { TRPC_ERROR_CODE_KEY } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/server/db/client";
 import { createTestDatabase } from "@/server/db/test-database";
+import { insertEvents } from "@/server/events/test-events";
 import { appRouter } from "./root";
 import {
   callByPath,
@@ -17,6 +18,8 @@ import {
 // of appRouter: adding one without saying how it is isolated fails the first test.
 
 type Fixture = { a: SeededWorkspace; b: SeededWorkspace };
+/** Events of each workspace (set in beforeAll), for the event log's cases. */
+const eventIds: { a: string[]; b: string[] } = { a: [], b: [] };
 type WorkspaceCase = {
   /** An input (besides workspaceSlug) naming B's own things, valid for B's owner. */
   input: (f: Fixture) => Record<string, unknown>;
@@ -85,6 +88,13 @@ const workspaceCases: Record<string, WorkspaceCase> = {
     input: ({ b }) => ({ sourceId: b.sources[0]!.id, confirmName: b.sources[0]!.name }),
     foreignIds: ({ b }) => b.sources.map((s) => ({ sourceId: s.id, confirmName: s.name })),
   },
+  // Reads. Filters naming B's sources or communities find nothing (see "the event log" below).
+  "event.list": { input: ({ b }) => ({ sourceIds: b.sources.map((s) => s.id) }) },
+  "event.get": {
+    input: () => ({ eventId: eventIds.b[0]! }),
+    foreignIds: () => eventIds.b.map((eventId) => ({ eventId })),
+  },
+  "event.volume": { input: ({ b }) => ({ communityIds: b.communities.map((c) => c.id) }) },
 };
 
 // Procedures that take no workspace: the invitee's side and the user's own workspace list.
@@ -106,6 +116,14 @@ describe("cross-workspace isolation", () => {
   beforeAll(async () => {
     handle = await createTestDatabase();
     f = await seedTwoWorkspaces(handle.db, "iso");
+    for (const side of ["a", "b"] as const) {
+      const ws = f[side];
+      eventIds[side] = [
+        ...(await insertEvents(handle.db, ws.workspace.id, ws.sources[0]!, [{ type: "alert.created", title: `${side} alert`, severity: "high" }])),
+        ...(await insertEvents(handle.db, ws.workspace.id, ws.sources[1]!, [{ type: "auth.login", title: `${side} login`, raw: { secret: side } }])),
+        ...(await insertEvents(handle.db, ws.workspace.id, null, [{ type: "intake.silent", title: `${side} silent` }])),
+      ];
+    }
     bBefore = await snapshotWorkspace(handle.db, f.b.workspace.id);
   });
   afterAll(() => handle.close());
@@ -165,6 +183,46 @@ describe("cross-workspace isolation", () => {
         expect(await f.a.callers[role].invitation.pending()).toEqual([]);
         expect((await f.a.callers[role].workspace.list()).map((w) => w.slug)).toEqual([f.a.slug]);
       }
+    });
+  });
+
+  describe("the event log", () => {
+    const range = { from: new Date("2024-06-01T00:00:00Z"), to: new Date("2024-06-02T00:00:00Z") };
+
+    it("shows A's members A's events only, whatever B's ids they filter on", async () => {
+      for (const role of ["owner", "admin", "analyst", "viewer"] as const) {
+        const caller = f.a.callers[role];
+        const workspaceSlug = f.a.slug;
+        const all = await caller.event.list({ workspaceSlug, ...range });
+        expect(all.items.map((e) => e.id).sort()).toEqual([...eventIds.a].sort());
+        expect(all.items.map((e) => e.title).sort()).toEqual(["a alert", "a login", "a silent"]);
+
+        const foreignFilters = [
+          { sourceIds: f.b.sources.map((s) => s.id) },
+          { communityIds: f.b.communities.map((c) => c.id) },
+          { sourceIds: f.b.sources.map((s) => s.id), communityIds: f.b.communities.map((c) => c.id) },
+          { search: "b alert" },
+        ];
+        for (const filters of foreignFilters) {
+          expect((await caller.event.list({ workspaceSlug, ...range, ...filters })).items).toEqual([]);
+          const volume = await caller.event.volume({ workspaceSlug, ...range, ...filters });
+          expect(volume.total).toBe(0);
+          expect(volume.series).toEqual([]);
+        }
+        // Mixed with A's own ids, B's change nothing.
+        const mixed = await caller.event.list({ workspaceSlug, ...range, sourceIds: [...f.a.sources, ...f.b.sources].map((s) => s.id) });
+        expect(mixed.items.map((e) => e.id).sort()).toEqual(eventIds.a.slice(0, 2).sort());
+        expect((await caller.event.volume({ workspaceSlug, ...range })).total).toBe(3);
+      }
+    });
+
+    it("answers NOT_FOUND for B's events, like for events that do not exist", async () => {
+      for (const eventId of eventIds.b) {
+        const error = await expectTrpcError(f.a.callers.viewer.event.get({ workspaceSlug: f.a.slug, eventId }), "NOT_FOUND");
+        expect(error.message).toBe("Event not found");
+      }
+      // B's own members still see them.
+      expect((await f.b.callers.viewer.event.get({ workspaceSlug: f.b.slug, eventId: eventIds.b[1]! })).raw).toEqual({ secret: "b" });
     });
   });
 

@@ -1,4 +1,5 @@
 import { communityRouter } from "./routers/community";
+import { eventRouter } from "./routers/event";
 import { invitationRouter } from "./routers/invitation";
 import { memberRouter } from "./routers/member";
 import { sourceRouter } from "./routers/source";
@@ -11,6 +12,7 @@ export const appRouter = createTrpcRouter({
   member: memberRouter,
   invitation: invitationRouter,
   source: sourceRouter,
+  event: eventRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,150 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import { getFieldErrors, getFormError, useTRPC, type FieldErrors } from "@/components/trpc/react";
+import { Button } from "@/components/ui/button";
+import { Field, FormError } from "@/components/ui/field";
+import { Input, Select } from "@/components/ui/input";
+import { parseForm } from "@/components/ui/parse-form";
+import type { SourceFormat } from "@/server/db/schema/ingest";
+import { createSourceInput } from "@/server/sources/source-schemas";
+import { SourceDialog } from "./source-dialog";
+import type { CommunityOption, RevealedToken, SourcesContext } from "./source-types";
+import { TokenReveal } from "./token-reveal";
+
+type Props = SourcesContext & {
+  /** Every community in multi mode; the single hidden one in single mode (no choice shown). */
+  communities: CommunityOption[];
+  chooseCommunity: boolean;
+  onClose: () => void;
+};
+
+/** The "New source" form; once created, the same dialog shows the token, once. */
+export function CreateSourceDialog({ workspaceSlug, formats, communities, chooseCommunity, onClose }: Props) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const [values, setValues] = useState({
+    name: "",
+    format: "generic" as SourceFormat,
+    communityId: communities[0]?.id ?? "",
+    silenceAfterMinutes: "",
+    rateLimitPerSecond: "100",
+  });
+  const [clientErrors, setClientErrors] = useState<FieldErrors>({});
+  const [created, setCreated] = useState<(RevealedToken & { name: string; format: SourceFormat }) | null>(null);
+  const create = useMutation(
+    trpc.source.create.mutationOptions({
+      onSuccess: ({ source, token, urls }) => {
+        setCreated({ token, urls, name: source.name, format: source.format });
+        router.refresh();
+      },
+    }),
+  );
+  const errors = { ...getFieldErrors(create.error), ...clientErrors };
+  const set = (key: keyof typeof values) => (event: { target: { value: string } }) => setValues((v) => ({ ...v, [key]: event.target.value }));
+  const format = formats[values.format];
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    const silence = values.silenceAfterMinutes.trim();
+    const parsed = parseForm(
+      createSourceInput,
+      {
+        communityId: values.communityId,
+        name: values.name,
+        format: values.format,
+        silenceAfterMinutes: silence === "" ? null : Number(silence),
+        rateLimitPerSecond: Number(values.rateLimitPerSecond),
+      },
+      setClientErrors,
+    );
+    if (parsed) create.mutate({ workspaceSlug, ...parsed });
+  }
+
+  if (created) {
+    return (
+      <SourceDialog
+        wide
+        dismissable={false}
+        onClose={onClose}
+        title={`${created.name} is ready`}
+        description={`Give ${formats[created.format].label} the URL and the token below. Nothing has arrived yet.`}
+      >
+        <TokenReveal revealed={created} format={formats[created.format]} onDone={onClose} />
+      </SourceDialog>
+    );
+  }
+
+  return (
+    <SourceDialog wide onClose={onClose} title="New source" description="One source per tool and community. You get its ingest URL and token next.">
+      <form onSubmit={onSubmit} className="space-y-4" noValidate>
+        <FormError message={getFormError(create.error)} />
+        <Field id="source-name" label="Name" hint="Letters, digits, dashes, underscores and spaces, e.g. authentik production" errors={errors.name}>
+          <Input id="source-name" value={values.name} onChange={set("name")} autoFocus aria-invalid={errors.name ? true : undefined} />
+        </Field>
+        <Field id="source-format" label="Format" hint={format.description} errors={errors.format}>
+          <Select id="source-format" value={values.format} onChange={set("format")} aria-invalid={errors.format ? true : undefined}>
+            {Object.values(formats).map((option) => (
+              <option key={option.id} value={option.id}>
+                {option.label}
+              </option>
+            ))}
+          </Select>
+        </Field>
+        {chooseCommunity ? (
+          <Field id="source-community" label="Community" errors={errors.communityId}>
+            <Select id="source-community" value={values.communityId} onChange={set("communityId")} aria-invalid={errors.communityId ? true : undefined}>
+              {communities.map((community) => (
+                <option key={community.id} value={community.id}>
+                  {community.name}
+                </option>
+              ))}
+            </Select>
+          </Field>
+        ) : null}
+        <div className="grid gap-4 sm:grid-cols-2">
+          <Field
+            id="source-silence"
+            label="Silence watch (minutes)"
+            hint="Raise intake.silent when nothing arrives for this long. Empty: off."
+            errors={errors.silenceAfterMinutes}
+          >
+            <Input
+              id="source-silence"
+              type="number"
+              min={1}
+              max={43200}
+              inputMode="numeric"
+              placeholder="Off"
+              value={values.silenceAfterMinutes}
+              onChange={set("silenceAfterMinutes")}
+              aria-invalid={errors.silenceAfterMinutes ? true : undefined}
+            />
+          </Field>
+          <Field id="source-rate" label="Rate limit (requests/s)" hint="Beyond it, the tool gets 429 with Retry-After." errors={errors.rateLimitPerSecond}>
+            <Input
+              id="source-rate"
+              type="number"
+              min={1}
+              max={100000}
+              inputMode="numeric"
+              value={values.rateLimitPerSecond}
+              onChange={set("rateLimitPerSecond")}
+              aria-invalid={errors.rateLimitPerSecond ? true : undefined}
+            />
+          </Field>
+        </div>
+        <div className="flex justify-end gap-2">
+          <Button variant="secondary" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button type="submit" disabled={create.isPending}>
+            Create source
+          </Button>
+        </div>
+      </form>
+    </SourceDialog>
+  );
+}

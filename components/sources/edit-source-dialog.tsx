@@ -1,0 +1,96 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import { getFieldErrors, getFormError, useTRPC, type FieldErrors } from "@/components/trpc/react";
+import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
+import { Field, FormError } from "@/components/ui/field";
+import { Input } from "@/components/ui/input";
+import { parseForm } from "@/components/ui/parse-form";
+import { updateSourceInput } from "@/server/sources/source-schemas";
+import type { SourceItem, SourcesContext } from "./source-types";
+
+type Props = Pick<SourcesContext, "workspaceSlug" | "formats"> & { source: SourceItem; onClose: () => void };
+
+/** Name, silence watch and rate limit; format and community are fixed once tools post to it. */
+export function EditSourceDialog({ workspaceSlug, formats, source, onClose }: Props) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const [values, setValues] = useState({
+    name: source.name,
+    silenceAfterMinutes: source.silenceAfterSeconds === null ? "" : String(Math.round(source.silenceAfterSeconds / 60)),
+    rateLimitPerSecond: String(source.rateLimitPerSecond),
+  });
+  const [clientErrors, setClientErrors] = useState<FieldErrors>({});
+  const update = useMutation(trpc.source.update.mutationOptions({ onSuccess: () => (onClose(), router.refresh()) }));
+  const errors = { ...getFieldErrors(update.error), ...clientErrors };
+  const set = (key: keyof typeof values) => (event: { target: { value: string } }) => setValues((v) => ({ ...v, [key]: event.target.value }));
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    const silence = values.silenceAfterMinutes.trim();
+    const parsed = parseForm(
+      updateSourceInput,
+      {
+        sourceId: source.id,
+        name: values.name,
+        enabled: source.enabled,
+        silenceAfterMinutes: silence === "" ? null : Number(silence),
+        rateLimitPerSecond: Number(values.rateLimitPerSecond),
+      },
+      setClientErrors,
+    );
+    if (parsed) update.mutate({ workspaceSlug, ...parsed });
+  }
+
+  return (
+    <Dialog
+      open
+      onOpenChange={(open) => !open && onClose()}
+      title={`Edit ${source.name}`}
+      description={`Format: ${formats[source.format].label}. The format and community cannot change; create another source instead.`}
+    >
+      <form onSubmit={onSubmit} className="space-y-4" noValidate>
+        <FormError message={getFormError(update.error)} />
+        <Field id="edit-source-name" label="Name" errors={errors.name}>
+          <Input id="edit-source-name" value={values.name} onChange={set("name")} autoFocus aria-invalid={errors.name ? true : undefined} />
+        </Field>
+        <Field id="edit-source-silence" label="Silence watch (minutes)" hint="Empty: off." errors={errors.silenceAfterMinutes}>
+          <Input
+            id="edit-source-silence"
+            type="number"
+            min={1}
+            max={43200}
+            inputMode="numeric"
+            placeholder="Off"
+            value={values.silenceAfterMinutes}
+            onChange={set("silenceAfterMinutes")}
+            aria-invalid={errors.silenceAfterMinutes ? true : undefined}
+          />
+        </Field>
+        <Field id="edit-source-rate" label="Rate limit (requests/s)" errors={errors.rateLimitPerSecond}>
+          <Input
+            id="edit-source-rate"
+            type="number"
+            min={1}
+            max={100000}
+            inputMode="numeric"
+            value={values.rateLimitPerSecond}
+            onChange={set("rateLimitPerSecond")}
+            aria-invalid={errors.rateLimitPerSecond ? true : undefined}
+          />
+        </Field>
+        <div className="flex justify-end gap-2">
+          <Button variant="secondary" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button type="submit" disabled={update.isPending}>
+            Save
+          </Button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

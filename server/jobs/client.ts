@@ -1,0 +1,29 @@
+import { eventType, Inngest } from "inngest";
+import { z } from "zod";
+import { getRuntimeMode } from "@/server/config/runtime";
+
+/** The Inngest app. Every job function is defined on it, whichever engine ends up running it. */
+export const inngest = new Inngest({ id: "tocsin" });
+
+/** The most event ids one job event carries; bigger sets are split into several job events. */
+export const MAX_EVENT_IDS_PER_JOB_EVENT = 500;
+
+/** Events of one workspace were committed: fan them out. */
+export const eventsIngested = eventType("tocsin/events.ingested", {
+  schema: z.object({
+    workspaceId: z.uuid(),
+    eventIds: z.array(z.uuid()).min(1).max(MAX_EVENT_IDS_PER_JOB_EVENT),
+  }),
+});
+
+/** The job events Tocsin sends, by name, with the data each carries. */
+export type JobEvent = { name: typeof eventsIngested.name; data: z.infer<typeof eventsIngested.schema> };
+
+/**
+ * Whether an Inngest server (Cloud, self-hosted `inngest start`, or the dev server) runs the jobs:
+ * only in server mode, and only when told where Inngest is. Otherwise the inline runner does.
+ */
+export function isInngestConfigured(): boolean {
+  if (getRuntimeMode() !== "server") return false;
+  return Boolean(process.env.INNGEST_EVENT_KEY || process.env.INNGEST_DEV || process.env.INNGEST_BASE_URL);
+}

@@ -1,0 +1,5 @@
+import { purgeExpiredEvents } from "./purge-expired-events";
+import { sweepUnrequestedFanOuts } from "./sweep-unrequested-fan-outs";
+
+/** Every job function: served at /api/inngest, and run by the inline runner when Inngest is not configured. */
+export const jobFunctions = [sweepUnrequestedFanOuts, purgeExpiredEvents];

@@ -1,0 +1,414 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { randomUUID } from "node:crypto";
+import { CronExpressionParser } from "cron-parser";
+import { durationToMs, EventType, internalEvents, NonRetriableError, serializeError, StepError, type InngestFunction, type StandardSchemaV1 } from "inngest";
+
+/**
+ * The inline runner: runs Tocsin's Inngest function definitions inside this process when no
+ * Inngest server is configured (embedded mode, CI). It honours what the definitions declare —
+ * event and cron triggers, `retries` (Inngest's default of 4 when absent) with capped exponential
+ * backoff, `step.run` / `step.sendEvent` / `step.sleep` memoised within a run — and nothing more:
+ * a definition declaring anything else (concurrency, debounce, `if`, onFailure, …) is refused
+ * when the runner is built, and an unsupported step tool fails its run.
+ *
+ * Runs live in memory only. Durable truth is in Postgres, so work lost with the process is found
+ * again by the cron functions (e.g. the fan-out sweeper).
+ */
+
+/** An event as a function receives it. */
+export type RunnerEvent = { id: string; name: string; data: Record<string, unknown>; ts: number };
+export type EventToSend = { name: string; data?: Record<string, unknown>; id?: string; ts?: number };
+
+/** Time, injectable so that tests need not wait for backoffs, sleeps and cron schedules. */
+export type Clock = {
+  now(): number;
+  /** Calls `callback` after `ms`; returns a function that cancels it. */
+  setTimer(callback: () => void, ms: number): () => void;
+};
+
+export type RunnerLogger = Pick<Console, "info" | "warn" | "error">;
+
+export type InlineRunnerOptions = {
+  functions: readonly InngestFunction.Any[];
+  clock?: Clock;
+  /** Delay before retry number `retry` (1 for the first retry). */
+  backoffMs?: (retry: number) => number;
+  /** Runs executing at once; the others wait in order of arrival. */
+  maxConcurrentRuns?: number;
+  logger?: RunnerLogger;
+};
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimer(callback, ms) {
+    const timer = setTimeout(callback, ms);
+    timer.unref(); // the runner alone never keeps a process alive
+    return () => clearTimeout(timer);
+  },
+};
+
+const BACKOFF_BASE_MS = 1_000;
+const BACKOFF_CAP_MS = 5 * 60_000;
+/** 1 s, 2 s, 4 s, … capped at 5 min. */
+export function exponentialBackoff(retry: number): number {
+  return Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, retry - 1));
+}
+
+/** Inngest retries a function 4 times when its definition does not say. */
+const DEFAULT_RETRIES = 4;
+const SUPPORTED_OPTIONS = new Set(["id", "name", "description", "triggers", "retries"]);
+/** setTimeout overflows past ~24.8 days; longer waits are taken in steps. */
+const MAX_TIMER_MS = 24 * 60 * 60_000;
+
+type Definition = {
+  id: string;
+  retries: number;
+  handler: (ctx: unknown) => unknown;
+  events: { name: string; schema: StandardSchemaV1 | null }[];
+  crons: { expression: string; fields: string; tz: string }[];
+};
+
+type Memo = { data: unknown } | { error: StepError };
+type Run = { id: string; definition: Definition; event: RunnerEvent; memo: Map<string, Memo>; attempt: number };
+
+/** How one pass over the handler ended. */
+type PassOutcome =
+  | { kind: "completed" }
+  | { kind: "failed"; error: unknown; attempt: number }
+  | { kind: "sleep"; stepId: string; ms: number };
+
+export class InlineRunner {
+  private readonly definitions: Definition[];
+  private readonly clock: Clock;
+  private readonly backoffMs: (retry: number) => number;
+  private readonly maxConcurrentRuns: number;
+  private readonly logger: RunnerLogger;
+  /** Runs start outside the async context of whoever sent the event (e.g. a request). */
+  private readonly detached = AsyncLocalStorage.snapshot();
+  private readonly ready: Run[] = [];
+  private readonly timers = new Set<() => void>();
+  private quietWaiters: (() => void)[] = [];
+  private active = 0;
+  private pumpScheduled = false;
+  private started = false;
+  private stopped = false;
+
+  constructor(options: InlineRunnerOptions) {
+    this.definitions = options.functions.map(describeFunction);
+    this.clock = options.clock ?? systemClock;
+    this.backoffMs = options.backoffMs ?? exponentialBackoff;
+    this.maxConcurrentRuns = options.maxConcurrentRuns ?? 8;
+    this.logger = options.logger ?? console;
+  }
+
+  /** Schedules the cron-triggered functions. */
+  start(): void {
+    if (this.started || this.stopped) return;
+    this.started = true;
+    for (const definition of this.definitions) {
+      for (const cron of definition.crons) this.scheduleCron(definition, cron);
+    }
+  }
+
+  /** Cancels schedules and waiting runs, and waits for the runs executing now to finish. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const cancel of this.timers) cancel();
+    this.timers.clear();
+    this.ready.length = 0;
+    await this.quiet();
+  }
+
+  /**
+   * Accepts events and returns their ids at once; the functions they trigger run later, never
+   * inside the caller.
+   */
+  send(events: EventToSend | readonly EventToSend[]): string[] {
+    if (this.stopped) throw new Error("The inline job runner is stopped");
+    const received = (Array.isArray(events) ? events : [events]).map(
+      (event: EventToSend): RunnerEvent => ({ id: event.id ?? randomUUID(), name: event.name, data: event.data ?? {}, ts: event.ts ?? this.clock.now() }),
+    );
+    for (const event of received) {
+      for (const definition of this.definitions) {
+        if (definition.events.some((trigger) => triggerMatches(trigger.name, event.name))) this.enqueue(this.newRun(definition, event));
+      }
+    }
+    return received.map((event) => event.id);
+  }
+
+  /** Resolves once no run is executing or ready to (runs waiting for a timer do not count). */
+  quiet(): Promise<void> {
+    if (this.isQuiet()) return Promise.resolve();
+    return new Promise((resolve) => this.quietWaiters.push(resolve));
+  }
+
+  private newRun(definition: Definition, event: RunnerEvent): Run {
+    return { id: randomUUID(), definition, event: structuredClone(event), memo: new Map(), attempt: 0 };
+  }
+
+  private enqueue(run: Run): void {
+    if (this.stopped) return;
+    this.ready.push(run);
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() =>
+      this.detached(() => {
+        this.pumpScheduled = false;
+        this.pump();
+      }),
+    );
+  }
+
+  private pump(): void {
+    while (!this.stopped && this.active < this.maxConcurrentRuns && this.ready.length > 0) {
+      const run = this.ready.shift()!;
+      this.active++;
+      void this.advance(run)
+        .catch((error: unknown) => this.logger.error(`[jobs] ${run.definition.id}: the inline job runner failed (run ${run.id}):`, error))
+        .finally(() => {
+          this.active--;
+          this.pump();
+        });
+    }
+    if (this.isQuiet()) {
+      const waiters = this.quietWaiters;
+      this.quietWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+
+  private isQuiet(): boolean {
+    return this.active === 0 && !this.pumpScheduled && (this.ready.length === 0 || this.stopped);
+  }
+
+  /** One pass over the run's handler, then: done, a retry after backoff, a sleep, or giving up. */
+  private async advance(run: Run): Promise<void> {
+    const { definition } = run;
+    const outcome = await this.pass(run);
+    if (outcome.kind === "completed") return;
+    if (outcome.kind === "sleep") {
+      run.memo.set(outcome.stepId, { data: null });
+      run.attempt = 0;
+      this.after(outcome.ms, () => this.enqueue(run));
+      return;
+    }
+    const { error, attempt } = outcome;
+    if (isFinal(error) || attempt >= definition.retries) {
+      const attempts = attempt + 1;
+      this.logger.error(`[jobs] ${definition.id} failed for ${run.event.name} (run ${run.id}) after ${attempts} attempt${attempts === 1 ? "" : "s"}; giving up:`, error);
+      return;
+    }
+    run.attempt = attempt + 1;
+    const delay = this.backoffMs(run.attempt);
+    this.logger.warn(`[jobs] ${definition.id} attempt ${attempt + 1} of ${definition.retries + 1} failed (run ${run.id}); retrying in ${delay} ms: ${errorMessage(error)}`);
+    this.after(delay, () => this.enqueue(run));
+  }
+
+  /**
+   * Calls the handler with memoised steps. A step that completes for the first time is "progress":
+   * like Inngest, each step gets its own retries, so the attempt count restarts after it. A step
+   * that fails with retries left ends the pass there (its promise never settles, as when Inngest
+   * stops a request); on its last attempt its error is thrown into the handler as a StepError.
+   */
+  private async pass(run: Run): Promise<PassOutcome> {
+    let progressed = false;
+    let ended = false;
+    let interrupt!: (outcome: PassOutcome) => void;
+    const interrupted = new Promise<PassOutcome>((resolve) => (interrupt = resolve));
+    const never = () => new Promise<never>(() => {});
+    const currentAttempt = () => (progressed ? 0 : run.attempt);
+
+    const seen = new Map<string, number>();
+    const stepId = (idOrOptions: unknown): string => {
+      const id = typeof idOrOptions === "string" ? idOrOptions : (idOrOptions as { id: string }).id;
+      const count = seen.get(id) ?? 0;
+      seen.set(id, count + 1);
+      return count === 0 ? id : `${id}:${count}`; // Inngest's suffix for a repeated step id
+    };
+
+    const memoised = async (id: string, execute: () => unknown): Promise<unknown> => {
+      if (ended) return never();
+      const memo = run.memo.get(id);
+      if (memo) {
+        if ("error" in memo) throw memo.error;
+        return structuredClone(memo.data); // a fresh copy each time, as if read from Inngest's store
+      }
+      let data: unknown;
+      try {
+        data = toJson(await execute());
+      } catch (error) {
+        if (ended) return never();
+        const attempt = currentAttempt();
+        if (!isFinal(error) && attempt < run.definition.retries) {
+          interrupt({ kind: "failed", error, attempt });
+          return never();
+        }
+        const stepError = new StepError(id, serializeError(error));
+        run.memo.set(id, { error: stepError });
+        throw stepError;
+      }
+      run.memo.set(id, { data });
+      if (ended) return never();
+      progressed = true;
+      return structuredClone(data);
+    };
+
+    // A step left un-awaited that fails must not become an unhandled rejection (which ends the
+    // process); whoever awaits it still gets the error.
+    const handled = <T,>(promise: Promise<T>) => (promise.catch(() => {}), promise);
+    const tools: Record<string, unknown> = {
+      run: (idOrOptions: unknown, fn: (...input: unknown[]) => unknown, ...input: unknown[]) => handled(memoised(stepId(idOrOptions), () => fn(...input))),
+      sendEvent: (idOrOptions: unknown, payload: EventToSend | EventToSend[]) => handled(memoised(stepId(idOrOptions), () => ({ ids: this.send(payload) }))),
+      sleep: async (idOrOptions: unknown, duration: unknown) => {
+        const id = stepId(idOrOptions);
+        if (ended) return never();
+        if (run.memo.has(id)) return null;
+        interrupt({ kind: "sleep", stepId: id, ms: durationToMs(duration) });
+        return never();
+      },
+    };
+    const step = new Proxy(tools, {
+      get: (target, property) => {
+        if (typeof property !== "string" || property === "then") return undefined;
+        if (property in target) return target[property];
+        return () => {
+          throw new NonRetriableError(`step.${property} is not supported by the inline job runner`);
+        };
+      },
+    });
+
+    const ctx = {
+      event: run.event,
+      events: [run.event],
+      runId: run.id,
+      attempt: run.attempt,
+      maxAttempts: run.definition.retries + 1,
+      step,
+      logger: this.logger,
+    };
+    const handlerOutcome = (async (): Promise<PassOutcome> => {
+      try {
+        await validateEvent(run.definition, run.event);
+        await run.definition.handler(ctx);
+        return { kind: "completed" };
+      } catch (error) {
+        return { kind: "failed", error, attempt: currentAttempt() };
+      }
+    })();
+    const outcome = await Promise.race([handlerOutcome, interrupted]);
+    ended = true;
+    return outcome;
+  }
+
+  private scheduleCron(definition: Definition, cron: Definition["crons"][number]): void {
+    const due = CronExpressionParser.parse(cron.fields, { currentDate: new Date(this.clock.now()), tz: cron.tz }).next().getTime();
+    const wake = () => {
+      if (this.clock.now() < due) return this.after(due - this.clock.now(), wake);
+      this.enqueue(this.newRun(definition, { id: randomUUID(), name: internalEvents.ScheduledTimer, data: { cron: cron.expression }, ts: due }));
+      this.scheduleCron(definition, cron);
+    };
+    this.after(due - this.clock.now(), wake);
+  }
+
+  private after(ms: number, callback: () => void): void {
+    if (this.stopped) return;
+    const cancel = this.clock.setTimer(
+      () => {
+        this.timers.delete(cancel);
+        callback();
+      },
+      Math.min(Math.max(0, ms), MAX_TIMER_MS),
+    );
+    this.timers.add(cancel);
+  }
+}
+
+/** Reads a definition once, refusing what this runner would only pretend to honour. */
+function describeFunction(fn: InngestFunction.Any): Definition {
+  const opts = fn.opts as InngestFunction.Any["opts"] & Record<string, unknown>;
+  const id = fn.id();
+  const unsupported = Object.keys(opts).filter((key) => opts[key] !== undefined && !SUPPORTED_OPTIONS.has(key));
+  if (unsupported.length > 0) throw new Error(`Job function ${id} declares ${unsupported.join(", ")}, which the inline job runner does not implement`);
+  // The SDK keeps the handler in a field without a public accessor; its own engine reads it the same way.
+  const handler = (fn as unknown as { fn: unknown }).fn;
+  if (typeof handler !== "function") throw new Error(`Job function ${id}: cannot find its handler (has the inngest SDK changed?)`);
+
+  const definition: Definition = { id, retries: opts.retries ?? DEFAULT_RETRIES, handler: handler as Definition["handler"], events: [], crons: [] };
+  for (const trigger of [opts.triggers ?? []].flat() as unknown[]) {
+    if (trigger instanceof EventType) {
+      definition.events.push({ name: trigger.name, schema: trigger.schema ?? null });
+      continue;
+    }
+    const t = trigger as { event?: unknown; cron?: string; if?: string };
+    if (t.if !== undefined) throw new Error(`Job function ${id}: trigger conditions (\`if\`) are not implemented by the inline job runner`);
+    if (typeof t.cron === "string") definition.crons.push(parseCron(id, t.cron));
+    else if (t.event instanceof EventType) definition.events.push({ name: t.event.name, schema: t.event.schema ?? null });
+    else if (typeof t.event === "string") definition.events.push({ name: t.event, schema: null });
+    else throw new Error(`Job function ${id}: unrecognised trigger ${JSON.stringify(trigger)}`);
+  }
+  return definition;
+}
+
+/** A standard 5-field cron expression, optionally prefixed `TZ=<zone> ` as Inngest allows; UTC otherwise. */
+function parseCron(id: string, expression: string): Definition["crons"][number] {
+  const match = /^(?:TZ=(\S+)\s+)?(.+)$/.exec(expression.trim());
+  const fields = match?.[2]?.trim() ?? "";
+  const tz = match?.[1] ?? "UTC";
+  if (fields.split(/\s+/).length !== 5) throw new Error(`Job function ${id}: cron "${expression}" is not a 5-field cron expression`);
+  CronExpressionParser.parse(fields, { tz }); // throws on a malformed expression
+  return { expression, fields, tz };
+}
+
+function triggerMatches(pattern: string, name: string): boolean {
+  return pattern.endsWith("*") ? name.startsWith(pattern.slice(0, -1)) : pattern === name;
+}
+
+/** As the SDK does before running: the event must satisfy one of its trigger's schemas. */
+async function validateEvent(definition: Definition, event: RunnerEvent): Promise<void> {
+  const schemas = definition.events.filter((t) => t.schema && triggerMatches(t.name, event.name)).map((t) => t.schema!);
+  if (schemas.length === 0) return;
+  const results = await Promise.all(schemas.map((schema) => schema["~standard"].validate(event.data)));
+  const failed = results.find((result) => result.issues);
+  if (results.every((result) => result.issues) && failed?.issues) {
+    const issues = failed.issues.map((issue) => `${issue.path?.map((p) => (typeof p === "object" ? p.key : p)).join(".") || "data"}: ${issue.message}`);
+    throw new NonRetriableError(`Event ${event.name} does not match ${definition.id}'s trigger schema: ${issues.join("; ")}`);
+  }
+}
+
+/** Step results are JSON, as they are when Inngest stores them: undefined becomes null, Dates strings. */
+function toJson(value: unknown): unknown {
+  return value === undefined ? null : JSON.parse(JSON.stringify(value));
+}
+
+/** Errors that retrying cannot cure: declared non-retriable, or a step that has already failed for good. */
+function isFinal(error: unknown): boolean {
+  return error instanceof NonRetriableError || error instanceof StepError;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+// One runner per process, kept on globalThis: Next bundles instrumentation and route handlers
+// separately, and both must reach the same runner.
+const globalForRunner = globalThis as unknown as { tocsinInlineRunner?: InlineRunner };
+
+/** Starts this process's runner (once; later calls return the running one). */
+export function startInlineRunner(options: InlineRunnerOptions): InlineRunner {
+  if (!globalForRunner.tocsinInlineRunner) {
+    const runner = new InlineRunner(options);
+    runner.start();
+    globalForRunner.tocsinInlineRunner = runner;
+  }
+  return globalForRunner.tocsinInlineRunner;
+}
+
+export function getInlineRunner(): InlineRunner | undefined {
+  return globalForRunner.tocsinInlineRunner;
+}
+
+export async function stopInlineRunner(): Promise<void> {
+  const runner = globalForRunner.tocsinInlineRunner;
+  globalForRunner.tocsinInlineRunner = undefined;
+  await runner?.stop();
+}

@@ -1,0 +1,51 @@
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import type { Db } from "@/server/db/client";
+import { events } from "@/server/db/schema";
+import { eventsIngested, MAX_EVENT_IDS_PER_JOB_EVENT, type JobEvent } from "./client";
+import { JobRunnerUnavailableError, sendJobEvent } from "./send-event";
+
+/** Job events asking to fan out these events of one workspace, at most MAX_EVENT_IDS_PER_JOB_EVENT ids each. */
+export function fanOutEvents(workspaceId: string, eventIds: readonly string[]): JobEvent[] {
+  const jobEvents: JobEvent[] = [];
+  for (let i = 0; i < eventIds.length; i += MAX_EVENT_IDS_PER_JOB_EVENT) {
+    jobEvents.push({ name: eventsIngested.name, data: { workspaceId, eventIds: eventIds.slice(i, i + MAX_EVENT_IDS_PER_JOB_EVENT) } });
+  }
+  return jobEvents;
+}
+
+/** Sets the "fan-out requested" marker, so the sweeper leaves these events alone. */
+export async function markFanOutRequested(db: Db, workspaceId: string, eventIds: readonly string[]): Promise<number> {
+  if (eventIds.length === 0) return 0;
+  const marked = await db
+    .update(events)
+    .set({ fannedOutAt: sql`now()` })
+    .where(and(eq(events.workspaceId, workspaceId), inArray(events.id, [...eventIds]), isNull(events.fannedOutAt)))
+    .returning({ id: events.id });
+  return marked.length;
+}
+
+let warnedNoRunner = false;
+
+/**
+ * After a commit: sends `tocsin/events.ingested` for the new events, then marks them. Never
+ * throws: if either part fails the events stay unmarked and the sweeper sends them again (fan-out
+ * is idempotent, so a resend after a send that did go through costs nothing). Returns whether the
+ * request went through.
+ */
+export async function requestFanOut(db: Db, workspaceId: string, eventIds: readonly string[]): Promise<boolean> {
+  if (eventIds.length === 0) return true;
+  try {
+    await sendJobEvent(fanOutEvents(workspaceId, eventIds));
+    await markFanOutRequested(db, workspaceId, eventIds);
+    return true;
+  } catch (error) {
+    if (error instanceof JobRunnerUnavailableError) {
+      // Scripts and tests run without a runner; say it once, not per request.
+      if (!warnedNoRunner) console.warn(`[jobs] ${error.message}; new events are left for the fan-out sweeper`);
+      warnedNoRunner = true;
+    } else {
+      console.error(`[jobs] fan-out request for ${eventIds.length} event(s) of workspace ${workspaceId} failed; the sweeper will resend:`, error);
+    }
+    return false;
+  }
+}
