@@ -45,6 +45,11 @@ export function SourceRow({ source, canManage, ...context }: Props) {
         <Detail term="Last event">
           {source.lastEventAt ? <RelativeTime date={source.lastEventAt} timeZone={timeZone} past /> : <span className="text-zinc-500">Nothing received yet</span>}
         </Detail>
+        <Detail term="Last 24 h">
+          <span data-testid="source-events-24h">
+            {source.eventsLast24h} {source.eventsLast24h === 1 ? "event" : "events"}
+          </span>
+        </Detail>
         <Detail term={hasToken && source.activeTokens.length > 1 ? "Active tokens" : "Token"}>
           {hasToken ? (
             <ul className="space-y-0.5" data-testid="source-tokens">

@@ -37,6 +37,7 @@ describe("source router", () => {
     expect(listed.urls.withToken).toBeNull();
     expect(listed.communityName).toBe(ws.communities[0]!.name);
     expect(await authenticate(token, source.id)).toMatchObject({ ok: true, source: { id: source.id } });
+    expect(listed.eventsLast24h).toBe(0);
   });
 
   it.each([

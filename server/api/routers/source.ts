@@ -1,3 +1,4 @@
+import { countEventsBySource } from "@/server/events/event-volume";
 import { authenticatedSourceUrls } from "@/server/sources/source-urls";
 import {
   createSourceInput,
@@ -10,9 +11,13 @@ import { createSource, deleteSource, listSources, revokeSourceTokens, rotateSour
 import { adminProcedure, createTrpcRouter, workspaceProcedure } from "../trpc";
 
 export const sourceRouter = createTrpcRouter({
-  list: workspaceProcedure.query(async ({ ctx }) =>
-    (await listSources(ctx.db, ctx.workspace.id)).map((source) => ({ ...source, urls: authenticatedSourceUrls(ctx.origin, source.id) })),
-  ),
+  list: workspaceProcedure.query(async ({ ctx }) => {
+    const [sources, last24h] = await Promise.all([
+      listSources(ctx.db, ctx.workspace.id),
+      countEventsBySource(ctx.db, ctx.workspace.id, new Date(Date.now() - 24 * 60 * 60 * 1000)),
+    ]);
+    return sources.map((source) => ({ ...source, eventsLast24h: last24h[source.id] ?? 0, urls: authenticatedSourceUrls(ctx.origin, source.id) }));
+  }),
 
   /** The token is in this response and nowhere else, ever. */
   create: adminProcedure.input(createSourceInput).mutation(async ({ ctx, input }) => {
