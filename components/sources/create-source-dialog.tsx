@@ -12,6 +12,7 @@ import type { SourceFormat } from "@/server/db/schema/ingest";
 import { createSourceInput } from "@/server/sources/source-schemas";
 import { SourceDialog } from "./source-dialog";
 import type { CommunityOption, RevealedToken, SourcesContext } from "./source-types";
+import { SourceLimitFields } from "./source-limit-fields";
 import { TokenReveal } from "./token-reveal";
 
 type Props = SourcesContext & {
@@ -104,38 +105,13 @@ export function CreateSourceDialog({ workspaceSlug, formats, communities, choose
             </Select>
           </Field>
         ) : null}
-        <div className="grid gap-4 sm:grid-cols-2">
-          <Field
-            id="source-silence"
-            label="Silence watch (minutes)"
-            hint="Raise intake.silent when nothing arrives for this long. Empty: off."
-            errors={errors.silenceAfterMinutes}
-          >
-            <Input
-              id="source-silence"
-              type="number"
-              min={1}
-              max={43200}
-              inputMode="numeric"
-              placeholder="Off"
-              value={values.silenceAfterMinutes}
-              onChange={set("silenceAfterMinutes")}
-              aria-invalid={errors.silenceAfterMinutes ? true : undefined}
-            />
-          </Field>
-          <Field id="source-rate" label="Rate limit (requests/s)" hint="Beyond it, the tool gets 429 with Retry-After." errors={errors.rateLimitPerSecond}>
-            <Input
-              id="source-rate"
-              type="number"
-              min={1}
-              max={100000}
-              inputMode="numeric"
-              value={values.rateLimitPerSecond}
-              onChange={set("rateLimitPerSecond")}
-              aria-invalid={errors.rateLimitPerSecond ? true : undefined}
-            />
-          </Field>
-        </div>
+        <SourceLimitFields
+          idPrefix="source"
+          silenceAfterMinutes={values.silenceAfterMinutes}
+          rateLimitPerSecond={values.rateLimitPerSecond}
+          onChange={set}
+          errors={errors}
+        />
         <div className="flex justify-end gap-2">
           <Button variant="secondary" onClick={onClose}>
             Cancel

@@ -10,6 +10,7 @@ import { Field, FormError } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { parseForm } from "@/components/ui/parse-form";
 import { updateSourceInput } from "@/server/sources/source-schemas";
+import { SourceLimitFields } from "./source-limit-fields";
 import type { SourceItem, SourcesContext } from "./source-types";
 
 type Props = Pick<SourcesContext, "workspaceSlug" | "formats"> & { source: SourceItem; onClose: () => void };
@@ -57,31 +58,13 @@ export function EditSourceDialog({ workspaceSlug, formats, source, onClose }: Pr
         <Field id="edit-source-name" label="Name" errors={errors.name}>
           <Input id="edit-source-name" value={values.name} onChange={set("name")} autoFocus aria-invalid={errors.name ? true : undefined} />
         </Field>
-        <Field id="edit-source-silence" label="Silence watch (minutes)" hint="Empty: off." errors={errors.silenceAfterMinutes}>
-          <Input
-            id="edit-source-silence"
-            type="number"
-            min={1}
-            max={43200}
-            inputMode="numeric"
-            placeholder="Off"
-            value={values.silenceAfterMinutes}
-            onChange={set("silenceAfterMinutes")}
-            aria-invalid={errors.silenceAfterMinutes ? true : undefined}
-          />
-        </Field>
-        <Field id="edit-source-rate" label="Rate limit (requests/s)" errors={errors.rateLimitPerSecond}>
-          <Input
-            id="edit-source-rate"
-            type="number"
-            min={1}
-            max={100000}
-            inputMode="numeric"
-            value={values.rateLimitPerSecond}
-            onChange={set("rateLimitPerSecond")}
-            aria-invalid={errors.rateLimitPerSecond ? true : undefined}
-          />
-        </Field>
+        <SourceLimitFields
+          idPrefix="edit-source"
+          silenceAfterMinutes={values.silenceAfterMinutes}
+          rateLimitPerSecond={values.rateLimitPerSecond}
+          onChange={set}
+          errors={errors}
+        />
         <div className="flex justify-end gap-2">
           <Button variant="secondary" onClick={onClose}>
             Cancel
