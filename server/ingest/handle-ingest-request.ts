@@ -21,7 +21,12 @@ const limiter = (globalForLimiter.tocsinIngestLimiter ??= new RateLimiter());
  * POST /api/ingest/…: authenticate, limit, read, parse by the source's format, validate and
  * commit — answering 202 only once the events are stored, and a JSON error otherwise.
  */
-export async function handleIngestRequest(db: Db, request: Request, target: IngestTarget): Promise<Response> {
+export async function handleIngestRequest(
+  db: Db,
+  request: Request,
+  target: IngestTarget,
+  options: { afterResponse?: (task: () => Promise<unknown>) => void } = {},
+): Promise<Response> {
   try {
     const token = "pathToken" in target ? target.pathToken : tokenFromAuthorization(request.headers.get("authorization"));
     const auth = await authenticateSource(db, { token, sourceId: "sourceId" in target ? target.sourceId : undefined });
@@ -55,8 +60,11 @@ export async function handleIngestRequest(db: Db, request: Request, target: Inge
       idempotencyKey ? { key: idempotencyKey, requestHash: hashRequest(contentType ?? "", body) } : null,
       receivedAt,
     );
-    // Committed: ask for fan-out. A failure is logged and left to the sweeper; the answer stays 202.
-    await requestFanOut(db, source.workspaceId, stored.acceptedIds);
+    // Committed: ask for fan-out, after the answer when the framework allows (the sweeper covers a
+    // crash in between). A failure is logged and left to the sweeper; the answer stays 202.
+    const fanOut = () => requestFanOut(db, source.workspaceId, stored.acceptedIds);
+    if (options.afterResponse) options.afterResponse(fanOut);
+    else await fanOut();
     return Response.json(stored.body, { status: stored.status, headers: stored.replayed ? { "idempotent-replayed": "true" } : {} });
   } catch (error) {
     if (error instanceof IngestError) return error.toResponse();

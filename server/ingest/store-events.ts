@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/server/db/client";
 import { events, ingestIdempotencyKeys, intakeSources } from "@/server/db/schema";
 import type { AuthenticatedSource } from "@/server/sources/authenticate-source";
@@ -9,6 +9,7 @@ import { IngestError } from "./ingest-error";
 export type IngestResult = { accepted: number; duplicates: number; ids: string[] };
 
 const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+const LAST_EVENT_AT_RESOLUTION_MS = 1000;
 
 export function hashRequest(contentType: string, body: Uint8Array): string {
   return createHash("sha256").update(contentType).update("\n").update(body).digest("hex");
@@ -71,7 +72,17 @@ export async function storeEvents(
     const ids = rows.map((r) => (r.externalId === null ? withoutExternalId.shift()! : idByExternalId.get(r.externalId)!));
 
     if (inserted.length > 0) {
-      await tx.update(intakeSources).set({ lastEventAt: receivedAt }).where(eq(intakeSources.id, source.id));
+      // At most one write per second to the source's row: every request of a busy source would
+      // otherwise queue on that one row lock. "Last event" is shown to the second anyway.
+      await tx
+        .update(intakeSources)
+        .set({ lastEventAt: receivedAt })
+        .where(
+          and(
+            eq(intakeSources.id, source.id),
+            or(isNull(intakeSources.lastEventAt), lt(intakeSources.lastEventAt, new Date(receivedAt.getTime() - LAST_EVENT_AT_RESOLUTION_MS))),
+          ),
+        );
     }
     const body: IngestResult = { accepted: inserted.length, duplicates: rows.length - inserted.length, ids };
     if (idempotency) {

@@ -1,3 +1,4 @@
+import { after } from "next/server";
 import { getDb } from "@/server/db/client";
 import { handleIngestRequest } from "@/server/ingest/handle-ingest-request";
 import { methodNotAllowed } from "../method-not-allowed";
@@ -5,7 +6,7 @@ import { methodNotAllowed } from "../method-not-allowed";
 export const dynamic = "force-dynamic";
 
 export async function POST(request: Request, { params }: { params: Promise<{ sourceId: string }> }) {
-  return handleIngestRequest(getDb(), request, { sourceId: (await params).sourceId });
+  return handleIngestRequest(getDb(), request, { sourceId: (await params).sourceId }, { afterResponse: after });
 }
 
 export { methodNotAllowed as GET, methodNotAllowed as PUT, methodNotAllowed as PATCH, methodNotAllowed as DELETE };

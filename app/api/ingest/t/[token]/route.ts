@@ -1,3 +1,4 @@
+import { after } from "next/server";
 import { getDb } from "@/server/db/client";
 import { handleIngestRequest } from "@/server/ingest/handle-ingest-request";
 import { methodNotAllowed } from "../../method-not-allowed";
@@ -6,7 +7,7 @@ export const dynamic = "force-dynamic";
 
 // For tools that can only be given a URL: the token is the last path segment.
 export async function POST(request: Request, { params }: { params: Promise<{ token: string }> }) {
-  return handleIngestRequest(getDb(), request, { pathToken: (await params).token });
+  return handleIngestRequest(getDb(), request, { pathToken: (await params).token }, { afterResponse: after });
 }
 
 export { methodNotAllowed as GET, methodNotAllowed as PUT, methodNotAllowed as PATCH, methodNotAllowed as DELETE };

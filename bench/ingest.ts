@@ -1,0 +1,197 @@
+// `npm run bench:ingest`: the production build's ingest route (`next start`) against a bare
+// node:http + database baseline doing the same authentication, parsing, validation and insert,
+// at the same concurrency, in one run. PostgreSQL by default (DATABASE_URL, default
+// postgres://postgres@127.0.0.1:5432/test: fresh databases tocsin_bench_<pid>[_baseline],
+// dropped at the end); `--pglite` for embedded PGlite (fresh data dirs); `--all` for both.
+//
+// Options: --json  --concurrency=32  --warmup=2  --duration=10 (seconds)  --batch-size=100
+//          --no-batch.  BENCH_SKIP_BUILD=1 reuses the existing .next build; BENCH_SHOW_SERVER_LOG=1
+//          prints the tail of each server's output when it is stopped.
+// Exit status 0 when the measurement ran (targets may still FAIL; see the table), 1 otherwise.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { runLoad, type LoadResult } from "./load";
+import { acquireCheckoutLock } from "./lock";
+import { freePort, killAllChildrenSync, sleep, startChild, stopAllChildren, waitUntilReady, type Child } from "./processes";
+import { comparePhase, formatPhase, type PhaseReport } from "./report";
+import { createPostgresDatabase, dropPostgresDatabase, pgliteDir, seedPglite, type BenchSource } from "./setup";
+
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(`--${name}`);
+function numberOption(name: string, fallback: number, max: number): number {
+  const raw = args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0 || value > max) throw new Error(`--${name} must be a number in (0, ${max}]`);
+  return value;
+}
+
+const config = {
+  concurrency: Math.floor(numberOption("concurrency", 32, 512)),
+  warmupS: numberOption("warmup", 2, 60),
+  durationS: numberOption("duration", 10, 300),
+  batchSize: Math.floor(numberOption("batch-size", 100, 1000)),
+  batch: !flag("no-batch"),
+};
+const asJson = flag("json");
+const databases: PhaseReport["database"][] = flag("all") ? ["postgres", "pglite"] : flag("pglite") ? ["pglite"] : ["postgres"];
+const serverUrl = process.env.DATABASE_URL || "postgres://postgres@127.0.0.1:5432/test";
+const log = (line: string) => console.error(`bench: ${line}`);
+
+// Cleanup runs in reverse order of registration, once, on success, failure or a signal.
+const cleanups: (() => Promise<void> | void)[] = [];
+let cleaning: Promise<void> | null = null;
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    await stopAllChildren().catch((error) => log(`stopping children: ${String(error)}`));
+    for (const step of cleanups.reverse()) {
+      try {
+        await step();
+      } catch (error) {
+        log(`cleanup step failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  })();
+  return cleaning;
+}
+process.on("exit", killAllChildrenSync);
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    log(`${signal}: cleaning up`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+function appEnv(port: number): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    PORT: String(port),
+    AUTH_URL: `http://127.0.0.1:${port}`,
+    RESEND_API_KEY: "",
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
+  // Jobs run on the inline runner, as in a default install: no Inngest server in this run.
+  delete env.INNGEST_EVENT_KEY;
+  delete env.INNGEST_DEV;
+  delete env.INNGEST_BASE_URL;
+  delete env.DATABASE_URL;
+  delete env.TOCSIN_DATA_DIR;
+  return env;
+}
+
+async function httpAnswers(url: string, expectOk: boolean): Promise<boolean> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+  await response.arrayBuffer();
+  return expectOk ? response.ok : true;
+}
+
+async function startServers(database: PhaseReport["database"]) {
+  const label = `${process.pid}`;
+  let appDb: { env: Record<string, string>; source: BenchSource; describe: string };
+  let baseDb: { env: Record<string, string>; source: BenchSource; describe: string };
+  if (database === "postgres") {
+    const appName = `tocsin_bench_${process.pid}`;
+    const baseName = `tocsin_bench_${process.pid}_baseline`;
+    cleanups.push(() => dropPostgresDatabase(serverUrl, appName));
+    const app = await createPostgresDatabase(serverUrl, appName, `app-${label}`);
+    cleanups.push(() => dropPostgresDatabase(serverUrl, baseName));
+    const base = await createPostgresDatabase(serverUrl, baseName, `base-${label}`);
+    appDb = { env: { DATABASE_URL: app.url, AUTH_SECRET: "bench-secret-for-a-throwaway-database-0123456789" }, source: app.source, describe: appName };
+    baseDb = { env: { BENCH_BASELINE_DATABASE_URL: base.url }, source: base.source, describe: baseName };
+  } else {
+    const appDir = mkdtempSync(path.join(os.tmpdir(), "tocsin-bench-app-"));
+    cleanups.push(() => rmSync(appDir, { recursive: true, force: true }));
+    const baseDir = mkdtempSync(path.join(os.tmpdir(), "tocsin-bench-baseline-"));
+    cleanups.push(() => rmSync(baseDir, { recursive: true, force: true }));
+    const appSource = await seedPglite(pgliteDir(appDir), `app-${label}`);
+    const baseSource = await seedPglite(baseDir, `base-${label}`);
+    appDb = { env: { TOCSIN_DATA_DIR: appDir }, source: appSource, describe: appDir };
+    baseDb = { env: { BENCH_BASELINE_PGLITE_DIR: baseDir }, source: baseSource, describe: baseDir };
+  }
+  log(`${database}: app database ${appDb.describe}, baseline database ${baseDb.describe}`);
+
+  const basePort = await freePort();
+  const baseline = startChild("baseline", process.execPath, ["--import", "tsx", path.resolve("bench/baseline-server.ts")], {
+    ...appEnv(basePort),
+    ...baseDb.env,
+  });
+  const appPort = await freePort();
+  const app = startChild("next start", path.resolve("node_modules/.bin/next"), ["start", "-p", String(appPort), "-H", "127.0.0.1"], { ...appEnv(appPort), ...appDb.env });
+  await waitUntilReady(baseline, () => httpAnswers(`http://127.0.0.1:${basePort}/`, false), 60_000);
+  await waitUntilReady(app, () => httpAnswers(`http://127.0.0.1:${appPort}/api/health`, true), 120_000);
+  log(`${database}: baseline on :${basePort} (pid ${baseline.process.pid}), next start on :${appPort} (pid ${app.process.pid})`);
+  return {
+    baseline: { child: baseline, url: `http://127.0.0.1:${basePort}/api/ingest/${baseDb.source.sourceId}`, token: baseDb.source.token },
+    tocsin: { child: app, url: `http://127.0.0.1:${appPort}/api/ingest/${appDb.source.sourceId}`, token: appDb.source.token },
+  };
+}
+
+async function measure(target: { url: string; token: string; child: Child }, name: string, eventsPerRequest: number): Promise<LoadResult> {
+  log(`${name}: ${config.warmupS} s warm-up + ${config.durationS} s, ${config.concurrency} clients, ${eventsPerRequest} event(s)/request`);
+  const result = await runLoad({
+    url: target.url,
+    token: target.token,
+    concurrency: config.concurrency,
+    warmupMs: config.warmupS * 1000,
+    durationMs: config.durationS * 1000,
+    eventsPerRequest,
+    label: `${name}-${Date.now()}`,
+  });
+  log(`${name}: ${result.requestsPerSecond.toFixed(1)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms, ${result.errors} errors`);
+  await sleep(1000);
+  return result;
+}
+
+async function runPhase(database: PhaseReport["database"]): Promise<PhaseReport> {
+  const servers = await startServers(database);
+  try {
+    const single = {
+      baseline: await measure(servers.baseline, `${database}-baseline-single`, 1),
+      tocsin: await measure(servers.tocsin, `${database}-tocsin-single`, 1),
+    };
+    const batch = config.batch
+      ? {
+          baseline: await measure(servers.baseline, `${database}-baseline-batch`, config.batchSize),
+          tocsin: await measure(servers.tocsin, `${database}-tocsin-batch`, config.batchSize),
+        }
+      : null;
+    return comparePhase(database, single, batch);
+  } finally {
+    await servers.tocsin.child.stop();
+    await servers.baseline.child.stop();
+  }
+}
+
+let exitCode = 1;
+try {
+  // Held for the whole run, as scripts/run-e2e.ts does: nobody rebuilds .next under `next start`.
+  cleanups.push(await acquireCheckoutLock(undefined, log));
+  if (process.env.BENCH_SKIP_BUILD === "1") {
+    if (!existsSync(path.resolve(".next/BUILD_ID"))) throw new Error("BENCH_SKIP_BUILD=1 but there is no .next build");
+    log("BENCH_SKIP_BUILD=1: using the existing .next build");
+  } else {
+    log("npx next build");
+    const build = spawnSync("npx", ["next", "build"], { stdio: ["ignore", 2, 2], env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+    if (build.status !== 0) throw new Error(`next build failed (${build.status ?? build.signal})`);
+  }
+
+  const reports: PhaseReport[] = [];
+  for (const database of databases) reports.push(await runPhase(database));
+
+  const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? "", loadAverage: os.loadavg(), node: process.version };
+  if (asJson) {
+    console.log(JSON.stringify({ machine, config, phases: reports }, null, 2));
+  } else {
+    console.log(`Tocsin ingest benchmark — ${machine.cpus} CPUs (${machine.cpuModel}), Node ${machine.node}, load average ${machine.loadAverage.map((l) => l.toFixed(2)).join(" ")}`);
+    for (const report of reports) console.log(formatPhase(report, config));
+  }
+  exitCode = 0;
+} catch (error) {
+  log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+} finally {
+  await cleanup();
+}
+process.exit(exitCode);

@@ -1,0 +1,127 @@
+// The in-process load generator: N keep-alive clients on loopback, each posting in a loop for
+// a warm-up and then a fixed measured window. Every request is bounded by a timeout.
+import { Agent, request as httpRequest } from "node:http";
+
+export type LoadOptions = {
+  url: string; // http://127.0.0.1:PORT/api/ingest/<sourceId>
+  token: string;
+  concurrency: number;
+  warmupMs: number;
+  durationMs: number;
+  eventsPerRequest: number;
+  label: string; // makes externalIds unique across phases
+};
+
+export type LoadResult = {
+  requests: number;
+  events: number;
+  errors: number;
+  seconds: number;
+  requestsPerSecond: number;
+  eventsPerSecond: number;
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  errorSamples: string[];
+};
+
+const REQUEST_TIMEOUT_MS = 30_000;
+const MAX_ERROR_SAMPLES = 5;
+
+function eventBody(externalId: string, n: number) {
+  return {
+    type: "alert.created",
+    severity: "high",
+    title: `Brute force on vpn-${n % 7}`,
+    message: "12 failed logins in 60 s from one address",
+    occurredAt: new Date().toISOString(),
+    externalId,
+    actor: "alice@example.com",
+    clientIp: "203.0.113.7",
+    data: { host: `vpn-${n % 7}`, attempts: 12, rule: "bruteforce" },
+  };
+}
+
+function post(agent: Agent, url: URL, token: string, body: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve) => {
+    const req = httpRequest(
+      url,
+      {
+        method: "POST",
+        agent,
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+        timeout: REQUEST_TIMEOUT_MS,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+        res.on("error", (error) => resolve({ status: 0, text: `response error: ${error.message}` }));
+      },
+    );
+    req.on("timeout", () => req.destroy(new Error(`timed out after ${REQUEST_TIMEOUT_MS} ms`)));
+    req.on("error", (error) => resolve({ status: 0, text: `request error: ${error.message}` }));
+    req.end(body);
+  });
+}
+
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const url = new URL(options.url);
+  if (url.hostname !== "127.0.0.1" && url.hostname !== "localhost") throw new Error("bench: loopback only");
+  const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency, maxFreeSockets: options.concurrency });
+  const latencies: number[] = [];
+  const errorSamples: string[] = [];
+  let errors = 0;
+  let events = 0;
+  const start = performance.now();
+  const measureFrom = start + options.warmupMs;
+  const stopAt = measureFrom + options.durationMs;
+  let lastEnd = measureFrom;
+
+  async function client(id: number) {
+    for (let i = 0; ; i++) {
+      const sent = performance.now();
+      if (sent >= stopAt) return;
+      const prefix = `${options.label}-${id}-${i}`;
+      const body =
+        options.eventsPerRequest === 1
+          ? JSON.stringify(eventBody(prefix, i))
+          : JSON.stringify(Array.from({ length: options.eventsPerRequest }, (_, k) => eventBody(`${prefix}-${k}`, i + k)));
+      const { status, text } = await post(agent, url, options.token, body);
+      const ended = performance.now();
+      if (sent < measureFrom) continue; // warm-up
+      latencies.push(ended - sent);
+      lastEnd = Math.max(lastEnd, ended);
+      if (status === 202) events += options.eventsPerRequest;
+      else {
+        errors++;
+        if (errorSamples.length < MAX_ERROR_SAMPLES) errorSamples.push(`${status} ${text.slice(0, 500)}`);
+      }
+    }
+  }
+
+  try {
+    await Promise.all(Array.from({ length: options.concurrency }, (_, id) => client(id)));
+  } finally {
+    agent.destroy();
+  }
+  const seconds = (lastEnd - measureFrom) / 1000;
+  latencies.sort((a, b) => a - b);
+  const pick = (q: number) => (latencies.length === 0 ? NaN : latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)]!);
+  const ok = latencies.length - errors;
+  return {
+    requests: latencies.length,
+    events,
+    errors,
+    seconds,
+    // Throughput counts accepted (202) requests only; errors are reported separately.
+    requestsPerSecond: seconds > 0 ? ok / seconds : 0,
+    eventsPerSecond: seconds > 0 ? events / seconds : 0,
+    p50Ms: pick(0.5),
+    p90Ms: pick(0.9),
+    p99Ms: pick(0.99),
+    maxMs: latencies.at(-1) ?? NaN,
+    errorSamples,
+  };
+}
