@@ -17,8 +17,18 @@ export class DomainError extends Error {
 
 /** True when `error` (or one it wraps, as Drizzle does) is a unique-constraint violation. */
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  return hasPostgresErrorCode(error, "23505", constraint);
+}
+
+/** A row pointed at something that is gone (e.g. a source deleted by another instance). */
+export function isForeignKeyViolation(error: unknown, constraint?: string): boolean {
+  return hasPostgresErrorCode(error, "23503", constraint);
+}
+
+/** Whether the error, or one of its causes (drizzle wraps driver errors), carries this SQLSTATE. */
+function hasPostgresErrorCode(error: unknown, code: string, constraint?: string): boolean {
   for (let current = error; current instanceof Error || isRecord(current); current = getCause(current)) {
-    if (isRecord(current) && current.code === "23505") {
+    if (isRecord(current) && current.code === code) {
       if (!constraint) return true;
       const name = current.constraint ?? current.constraint_name;
       return name === constraint || (typeof current.message === "string" && current.message.includes(constraint));

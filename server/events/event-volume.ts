@@ -1,5 +1,6 @@
 import { and, count, eq, gte, isNotNull, sql } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
+import { executeRows } from "@/server/db/execute-rows";
 import { events } from "@/server/db/schema";
 import { DomainError } from "@/server/errors";
 import { eventFilterConditions } from "./event-conditions";
@@ -77,7 +78,7 @@ export async function eventVolume(
   const step = sql.raw(`interval '1 ${bucketSize}'`);
   const where = eventFilterConditions(workspace.id, { ...input, from, to });
 
-  const result: unknown = await db.execute(sql`
+  const rows = await executeRows<VolumeRow>(db, sql`
     with matched as (
       select date_trunc(${unit}, ${events.receivedAt} at time zone ${timezone}) as bucket, ${events.type} as type
       from ${events}
@@ -110,7 +111,6 @@ export async function eventVolume(
     left join counts c on c.bucket = b.bucket
     order by b.bucket, c.type nulls last
   `);
-  const rows = (Array.isArray(result) ? result : (result as { rows: VolumeRow[] }).rows) as VolumeRow[];
 
   // Pivot: one entry per bucket, one series per type (the busiest first, "other" last).
   const byStart = new Map<number, { start: number; end: number; counts: Map<string | null, number> }>();

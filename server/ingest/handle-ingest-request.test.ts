@@ -104,6 +104,15 @@ describe("POST /api/ingest", () => {
       expect(stored!.raw).toMatchObject({ data: { "ke\uFFFDy": "va\uFFFDlue" } });
     });
 
+    it("lone UTF-16 surrogates, which jsonb cannot hold either, replaced by U+FFFD in values and keys", async () => {
+      const source = await newSource();
+      const body = '{"type":"alert.created","severity":"low","title":"t","data":{"k\\ud800":"\\udc00x","ok":"\\ud83d\\ude00","text":"\\\\u0000 stays"}}';
+      const res = await post(source, { body });
+      expect(res.status).toBe(202);
+      const [stored] = await storedFor(source.id);
+      expect(stored!.data).toEqual({ "k\uFFFD": "\uFFFDx", ok: "\u{1F600}", text: "\\u0000 stays" });
+    });
+
     it("a chat-webhook body with a trailing comma, as some tools' templates send", async () => {
       const source = await newSource({ format: "teams" });
       const body = '{"@type":"MessageCard","summary":"Gate","title":"Security gate failed","sections":[{"activityTitle":"x"},],}';
@@ -186,14 +195,26 @@ describe("POST /api/ingest", () => {
       if (status === 401) expect(res.headers.get("www-authenticate")).toContain("Bearer");
     });
 
-    it("a revoked token, a disabled source, and a token of another source (403)", async () => {
+    it("a revoked token, a disabled source, and a token of another source (403), at once though the tokens were just used", async () => {
       const source = await newSource();
       const other = await newSource();
+      // Both tokens are now in the authentication cache; the changes below must not wait for it.
+      expect((await post(source, { body: json(event()) })).status).toBe(202);
+      expect((await post(other, { body: json(event()) })).status).toBe(202);
       expect((await post(source, { body: json(event()), token: other.token })).body.error.code).toBe("invalid_token");
       await ws.callers.admin.source.update({ workspaceSlug: ws.slug, sourceId: source.id, name: `Tool d${counter}`, enabled: false, silenceAfterMinutes: null, rateLimitPerSecond: 100 });
       expect(await post(source, { body: json(event()) })).toMatchObject({ status: 403, body: { error: { code: "source_disabled" } } });
       await ws.callers.admin.source.revokeTokens({ workspaceSlug: ws.slug, sourceId: other.id });
       expect(await post(other, { body: json(event()) })).toMatchObject({ status: 403, body: { error: { code: "revoked_token" } } });
+    });
+
+    it("a token whose source another instance deleted while this one still trusts it (403)", async () => {
+      const source = await newSource();
+      expect((await post(source, { body: json(event()) })).status).toBe(202);
+      // Deleted behind this process's back: its authentication cache still knows the token.
+      await handle.db.delete(intakeSources).where(eq(intakeSources.id, source.id));
+      expect(await post(source, { body: json(event()) })).toMatchObject({ status: 403, body: { error: { code: "invalid_token" } } });
+      expect(await storedFor(source.id)).toHaveLength(0);
     });
 
     it("a batch with one invalid event, naming its index: all or nothing", async () => {

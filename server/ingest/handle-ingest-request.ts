@@ -1,4 +1,5 @@
 import type { Db } from "@/server/db/client";
+import { fanOutRequestQueue } from "@/server/jobs/fan-out-request-queue";
 import { requestFanOut } from "@/server/jobs/request-fan-out";
 import { authenticateSource } from "@/server/sources/authenticate-source";
 import type { Adapter, IngestIssue } from "./adapter-result";
@@ -25,7 +26,7 @@ export async function handleIngestRequest(
   db: Db,
   request: Request,
   target: IngestTarget,
-  options: { afterResponse?: (task: () => Promise<unknown>) => void } = {},
+  options: { fanOut?: "now" | "queued" } = {},
 ): Promise<Response> {
   try {
     const token = "pathToken" in target ? target.pathToken : tokenFromAuthorization(request.headers.get("authorization"));
@@ -60,11 +61,10 @@ export async function handleIngestRequest(
       idempotencyKey ? { key: idempotencyKey, requestHash: hashRequest(contentType ?? "", body) } : null,
       receivedAt,
     );
-    // Committed: ask for fan-out, after the answer when the framework allows (the sweeper covers a
-    // crash in between). A failure is logged and left to the sweeper; the answer stays 202.
-    const fanOut = () => requestFanOut(db, source.workspaceId, stored.acceptedIds);
-    if (options.afterResponse) options.afterResponse(fanOut);
-    else await fanOut();
+    // Committed: ask for fan-out — coalesced with other requests' when queued (the sweeper covers
+    // a crash before that). A failure is logged and left to the sweeper; the answer stays 202.
+    if (options.fanOut === "queued") fanOutRequestQueue.add(db, source.workspaceId, stored.acceptedIds);
+    else await requestFanOut(db, source.workspaceId, stored.acceptedIds);
     return Response.json(stored.body, { status: stored.status, headers: stored.replayed ? { "idempotent-replayed": "true" } : {} });
   } catch (error) {
     if (error instanceof IngestError) return error.toResponse();

@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
 import { intakeSources, intakeSourceTokens } from "@/server/db/schema";
+import { sourceAuthCache } from "./source-auth-cache";
 import { hashSourceToken, isWellFormedSourceToken } from "./source-token";
 
 export type AuthenticatedSource = typeof intakeSources.$inferSelect;
@@ -23,12 +24,17 @@ export async function authenticateSource(
   if (!isWellFormedSourceToken(credentials.token)) {
     return { ok: false, status: 401, code: "malformed_token", message: "The credentials are not a Tocsin source token (tcn_…); check for a copy-paste error" };
   }
-  const [row] = await db
-    .select({ source: intakeSources, revokedAt: intakeSourceTokens.revokedAt, expiresAt: intakeSourceTokens.expiresAt })
-    .from(intakeSourceTokens)
-    .innerJoin(intakeSources, eq(intakeSources.id, intakeSourceTokens.sourceId))
-    .where(eq(intakeSourceTokens.tokenHash, hashSourceToken(credentials.token)))
-    .limit(1);
+  const tokenHash = hashSourceToken(credentials.token);
+  let row = sourceAuthCache.get(tokenHash);
+  if (!row) {
+    [row = null] = await db
+      .select({ source: intakeSources, revokedAt: intakeSourceTokens.revokedAt, expiresAt: intakeSourceTokens.expiresAt })
+      .from(intakeSourceTokens)
+      .innerJoin(intakeSources, eq(intakeSources.id, intakeSourceTokens.sourceId))
+      .where(eq(intakeSourceTokens.tokenHash, tokenHash))
+      .limit(1);
+    if (row) sourceAuthCache.set(tokenHash, row);
+  }
   if (!row || (credentials.sourceId && row.source.id !== credentials.sourceId)) {
     return { ok: false, status: 403, code: "invalid_token", message: "This token does not open this source" };
   }

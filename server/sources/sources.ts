@@ -4,6 +4,7 @@ import type { Db, DbOrTx } from "@/server/db/client";
 import { communities, intakeSources, intakeSourceTokens } from "@/server/db/schema";
 import { DomainError, isUniqueViolation } from "@/server/errors";
 import type { CreateSourceInput, UpdateSourceInput } from "./source-schemas";
+import { sourceAuthCache } from "./source-auth-cache";
 import { generateSourceToken } from "./source-token";
 
 const nameTaken = () => new DomainError("CONFLICT", "This community already has a source with this name", { field: "name" });
@@ -89,6 +90,7 @@ export async function updateSource(db: Db, workspaceId: string, input: UpdateSou
       .where(and(eq(intakeSources.workspaceId, workspaceId), eq(intakeSources.id, input.sourceId)))
       .returning();
     if (!source) throw notFound();
+    sourceAuthCache.forgetSource(source.id);
     return source;
   } catch (error) {
     if (isUniqueViolation(error, "intake_sources_community_id_name_key")) throw nameTaken();
@@ -101,7 +103,7 @@ export async function updateSource(db: Db, workspaceId: string, input: UpdateSou
  * tool posting to this source can be reconfigured without a gap.
  */
 export async function rotateSourceToken(db: Db, workspaceId: string, sourceId: string, graceMinutes: number) {
-  return db.transaction(async (tx) => {
+  const rotated = await db.transaction(async (tx) => {
     await lockSource(tx, workspaceId, sourceId);
     const now = new Date();
     const graceEnd = new Date(now.getTime() + graceMinutes * 60_000);
@@ -117,11 +119,13 @@ export async function rotateSourceToken(db: Db, workspaceId: string, sourceId: s
     const token = await insertToken(tx, workspaceId, sourceId);
     return { token, previousTokensExpireAt: active.length > 0 ? graceEnd : null };
   });
+  sourceAuthCache.forgetSource(sourceId);
+  return rotated;
 }
 
 /** Ends every token of the source at once; posting needs a new token (rotate) afterwards. */
 export async function revokeSourceTokens(db: Db, workspaceId: string, sourceId: string) {
-  return db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx) => {
     await lockSource(tx, workspaceId, sourceId);
     const revoked = await tx
       .update(intakeSourceTokens)
@@ -130,10 +134,12 @@ export async function revokeSourceTokens(db: Db, workspaceId: string, sourceId: 
       .returning({ id: intakeSourceTokens.id });
     return { revoked: revoked.length };
   });
+  sourceAuthCache.forgetSource(sourceId);
+  return result;
 }
 
 export async function deleteSource(db: Db, workspaceId: string, sourceId: string, confirmName: string) {
-  return db.transaction(async (tx) => {
+  const deleted = await db.transaction(async (tx) => {
     const source = await lockSource(tx, workspaceId, sourceId);
     if (confirmName.trim() !== source.name) {
       throw new DomainError("BAD_REQUEST", `Type "${source.name}" to confirm`, { field: "confirmName" });
@@ -141,6 +147,8 @@ export async function deleteSource(db: Db, workspaceId: string, sourceId: string
     await tx.delete(intakeSources).where(and(eq(intakeSources.workspaceId, workspaceId), eq(intakeSources.id, sourceId)));
     return source;
   });
+  sourceAuthCache.forgetSource(sourceId);
+  return deleted;
 }
 
 async function lockSource(tx: DbOrTx, workspaceId: string, sourceId: string) {

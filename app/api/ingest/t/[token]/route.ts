@@ -1,4 +1,3 @@
-import { after } from "next/server";
 import { getDb } from "@/server/db/client";
 import { handleIngestRequest } from "@/server/ingest/handle-ingest-request";
 import { methodNotAllowed } from "../../method-not-allowed";
@@ -7,7 +6,7 @@ export const dynamic = "force-dynamic";
 
 // For tools that can only be given a URL: the token is the last path segment.
 export async function POST(request: Request, { params }: { params: Promise<{ token: string }> }) {
-  return handleIngestRequest(getDb(), request, { pathToken: (await params).token }, { afterResponse: after });
+  return handleIngestRequest(getDb(), request, { pathToken: (await params).token }, { fanOut: "queued" });
 }
 
 export { methodNotAllowed as GET, methodNotAllowed as PUT, methodNotAllowed as PATCH, methodNotAllowed as DELETE };
