@@ -27,7 +27,9 @@ export default defineConfig({
   },
   projects: [{ name: "chromium", use: { browserName: "chromium" } }],
   webServer: {
-    command: `npx next start --port ${port}`,
+    // The production server as `npm start` runs it (Next behind the ingest fast path).
+    command: `node --import tsx server/http/start-server.ts`,
+    env: { ...(process.env as Record<string, string>), PORT: String(port) },
     url: `${baseURL}/api/health`,
     reuseExistingServer: false,
     timeout: 120_000,

@@ -1,4 +1,4 @@
-// `npm run bench:ingest`: the production build's ingest route (`next start`) against a bare
+// `npm run bench:ingest`: the production server's ingest URL (`npm start`, after `next build`) against a bare
 // node:http + database baseline doing the same authentication, parsing, validation and insert,
 // at the same concurrency, in one run. PostgreSQL by default (DATABASE_URL, default
 // postgres://postgres@127.0.0.1:5432/test: fresh databases tocsin_bench_<pid>[_baseline],
@@ -119,10 +119,15 @@ async function startServers(database: PhaseReport["database"]) {
     ...baseDb.env,
   });
   const appPort = await freePort();
-  const app = startChild("next start", path.resolve("node_modules/.bin/next"), ["start", "-p", String(appPort), "-H", "127.0.0.1"], { ...appEnv(appPort), ...appDb.env });
+  // `npm start`, as a deployment runs it (without npm's own process in between).
+  const app = startChild("tocsin (npm start)", process.execPath, ["--import", "tsx", path.resolve("server/http/start-server.ts")], {
+    ...appEnv(appPort),
+    TOCSIN_HOST: "127.0.0.1",
+    ...appDb.env,
+  });
   await waitUntilReady(baseline, () => httpAnswers(`http://127.0.0.1:${basePort}/`, false), 60_000);
   await waitUntilReady(app, () => httpAnswers(`http://127.0.0.1:${appPort}/api/health`, true), 120_000);
-  log(`${database}: baseline on :${basePort} (pid ${baseline.process.pid}), next start on :${appPort} (pid ${app.process.pid})`);
+  log(`${database}: baseline on :${basePort} (pid ${baseline.process.pid}), tocsin on :${appPort} (pid ${app.process.pid})`);
   return {
     baseline: { child: baseline, url: `http://127.0.0.1:${basePort}/api/ingest/${baseDb.source.sourceId}`, token: baseDb.source.token },
     tocsin: { child: app, url: `http://127.0.0.1:${appPort}/api/ingest/${appDb.source.sourceId}`, token: appDb.source.token },
@@ -167,7 +172,7 @@ async function runPhase(database: PhaseReport["database"]): Promise<PhaseReport>
 
 let exitCode = 1;
 try {
-  // Held for the whole run, as scripts/run-e2e.ts does: nobody rebuilds .next under `next start`.
+  // Held for the whole run, as scripts/run-e2e.ts does: nobody rebuilds .next under the running server.
   cleanups.push(await acquireCheckoutLock(undefined, log));
   if (process.env.BENCH_SKIP_BUILD === "1") {
     if (!existsSync(path.resolve(".next/BUILD_ID"))) throw new Error("BENCH_SKIP_BUILD=1 but there is no .next build");

@@ -35,7 +35,7 @@ export function formatPhase(report: PhaseReport, config: { concurrency: number; 
   const row = (label: string, r: LoadResult) =>
     `${label.padEnd(24)}${pad(f(r.requestsPerSecond), 10)}${pad(f(r.p50Ms, 2), 10)}${pad(f(r.p90Ms, 2), 10)}${pad(f(r.p99Ms, 2), 10)}${pad(f(r.maxMs, 1), 10)}${pad(String(r.requests), 10)}${pad(String(r.errors), 8)}`;
   lines.push(row("baseline (node:http)", report.single.baseline));
-  lines.push(row("Tocsin (next start)", report.single.tocsin));
+  lines.push(row("Tocsin (npm start)", report.single.tocsin));
   lines.push(`${"Tocsin / baseline".padEnd(24)}${pad(`${f(report.ratios.requestsPerSecond * 100)}%`, 10)}${pad(`${f(report.single.tocsin.p50Ms / report.single.baseline.p50Ms, 2)}x`, 10)}${pad("", 10)}${pad(`${f(report.ratios.p99, 2)}x`, 10)}`);
   const mark = (pass: boolean) => (pass ? "PASS" : "FAIL");
   lines.push(`target: ${report.targets.throughput.target}: ${f(report.ratios.requestsPerSecond * 100)}% -> ${mark(report.targets.throughput.pass)}`);
@@ -46,7 +46,7 @@ export function formatPhase(report: PhaseReport, config: { concurrency: number; 
     const brow = (label: string, r: LoadResult) =>
       `${label.padEnd(24)}${pad(f(r.eventsPerSecond, 0), 10)}${pad(f(r.requestsPerSecond), 10)}${pad(f(r.p50Ms, 1), 10)}${pad(f(r.p99Ms, 1), 10)}${pad(String(r.requests), 10)}${pad(String(r.errors), 8)}`;
     lines.push(brow("baseline (node:http)", report.batch.baseline));
-    lines.push(brow("Tocsin (next start)", report.batch.tocsin));
+    lines.push(brow("Tocsin (npm start)", report.batch.tocsin));
     lines.push(`${"Tocsin / baseline".padEnd(24)}${pad(`${f((report.ratios.batchEventsPerSecond ?? NaN) * 100)}%`, 10)}`);
   }
   const samples = [

@@ -1,6 +1,6 @@
 // `npm run test:e2e`: builds the app (unless E2E_SKIP_BUILD=1), gives it a fresh database —
 // a new PGlite directory, or a new database on the PostgreSQL server of DATABASE_URL — and runs
-// the Playwright specs in e2e/ against `next start`, in Debian's Chromium.
+// the Playwright specs in e2e/ against the production server (`npm start`), in Debian's Chromium.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";

@@ -7,7 +7,8 @@ import { cn } from "@/lib/utils";
 export type NavItem = { href: string; label: string };
 
 export function SidebarNav({ items }: { items: NavItem[] }) {
-  const pathname = usePathname();
+  // Null only under the Pages Router, which serves no page here (just the ingest API routes).
+  const pathname = usePathname() ?? "";
   return (
     <nav aria-label="Workspace sections" className="space-y-0.5">
       {items.map((item) => {

@@ -25,8 +25,35 @@ export function createPostgresHandle(url: string, options: { max?: number } = {}
     // Keep the app's timestamps unambiguous whatever the server's default is.
     connection: { TimeZone: "UTC" },
   });
-  const db = drizzlePostgres(client, { schema }) as unknown as Db;
+  const db = drizzlePostgres(withPreparedStatements(client), { schema }) as unknown as Db;
   return { kind: "postgres", db, client, url, close: () => client.end({ timeout: 5 }) };
+}
+
+/**
+ * Drizzle runs every query unprepared unless it is given a name, and postgres-js then asks the
+ * server to describe the statement's parameters first: two round trips per query, and no
+ * pipelining on the connection. Preparing (postgres-js's own default) makes each statement text a
+ * one-round-trip query after its first use on a connection. The statements prepared stay per
+ * connection, and connections are recycled (postgres-js's max_lifetime), so they cannot pile up.
+ */
+function withPreparedStatements(client: postgres.Sql): postgres.Sql {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property === "unsafe") {
+        return (query: string, parameters?: postgres.ParameterOrJSON<never>[], options?: postgres.UnsafeQueryOptions) =>
+          target.unsafe(query, parameters, { ...options, prepare: true });
+      }
+      if (property === "begin") {
+        // Transactions hand drizzle a connection-bound client: it must prepare too.
+        return (...args: unknown[]) => {
+          const callback = args.pop() as (sql: postgres.Sql) => unknown;
+          const begin = target.begin as (...beginArgs: unknown[]) => Promise<unknown>;
+          return begin(...args, (sql: postgres.Sql) => callback(withPreparedStatements(sql)));
+        };
+      }
+      return Reflect.get(target, property, receiver);
+    },
+  });
 }
 
 /** `dataDir` undefined means an in-memory database (tests), optionally started from a dump. */

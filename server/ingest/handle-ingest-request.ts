@@ -8,7 +8,7 @@ import { IngestError } from "./ingest-error";
 import type { NormalisedEvent } from "./normalised-event";
 import { bodyKindOf, parseItems } from "./parse-items";
 import { RateLimiter } from "./rate-limiter";
-import { readBody } from "./read-body";
+import { readBody, type BodySource } from "./read-body";
 import { hashRequest, storeEvents } from "./store-events";
 
 /** How the caller named its source: by id in the URL (token in a header), or by token in the URL. */
@@ -18,18 +18,21 @@ const MAX_REPORTED_ISSUES = 50;
 const globalForLimiter = globalThis as unknown as { tocsinIngestLimiter?: RateLimiter };
 const limiter = (globalForLimiter.tocsinIngestLimiter ??= new RateLimiter());
 
+/** What the ingest endpoint answers, whatever HTTP server carries it: a status, headers and a JSON body. */
+export type IngestAnswer = { status: number; headers: Record<string, string>; body: unknown };
+
 /**
  * POST /api/ingest/…: authenticate, limit, read, parse by the source's format, validate and
  * commit — answering 202 only once the events are stored, and a JSON error otherwise.
  */
-export async function handleIngestRequest(
+export async function answerIngestRequest(
   db: Db,
-  request: Request,
+  request: BodySource,
   target: IngestTarget,
   options: { fanOut?: "now" | "queued" } = {},
-): Promise<Response> {
+): Promise<IngestAnswer> {
   try {
-    const token = "pathToken" in target ? target.pathToken : tokenFromAuthorization(request.headers.get("authorization"));
+    const token = "pathToken" in target ? target.pathToken : tokenFromAuthorization(request.header("authorization"));
     const auth = await authenticateSource(db, { token, sourceId: "sourceId" in target ? target.sourceId : undefined });
     if (!auth.ok) throw new IngestError(auth.status, auth.code, auth.message, null, auth.status === 401 ? authChallenge : {});
     const source = auth.source;
@@ -41,9 +44,9 @@ export async function handleIngestRequest(
       });
     }
 
-    const contentType = request.headers.get("content-type");
+    const contentType = request.header("content-type");
     const kind = bodyKindOf(contentType);
-    const idempotencyKey = readIdempotencyKey(request.headers.get("idempotency-key"));
+    const idempotencyKey = readIdempotencyKey(request.header("idempotency-key"));
     const body = await readBody(request);
     const receivedAt = new Date();
     const format = getFormat(source.format);
@@ -65,12 +68,20 @@ export async function handleIngestRequest(
     // a crash before that). A failure is logged and left to the sweeper; the answer stays 202.
     if (options.fanOut === "queued") fanOutRequestQueue.add(db, source.workspaceId, stored.acceptedIds);
     else await requestFanOut(db, source.workspaceId, stored.acceptedIds);
-    return Response.json(stored.body, { status: stored.status, headers: stored.replayed ? { "idempotent-replayed": "true" } : {} });
+    return { status: stored.status, headers: stored.replayed ? { "idempotent-replayed": "true" } : {}, body: stored.body };
   } catch (error) {
-    if (error instanceof IngestError) return error.toResponse();
+    if (error instanceof IngestError) return error.toAnswer();
     console.error("[ingest] request failed:", error);
-    return new IngestError(500, "internal_error", "The events could not be stored; nothing from this request was kept. Retry later.").toResponse();
+    return new IngestError(500, "internal_error", "The events could not be stored; nothing from this request was kept. Retry later.").toAnswer();
   }
+}
+
+/** The same for a fetch-style Request (tests, and any Web-standard server). */
+export async function handleIngestRequest(db: Db, request: Request, target: IngestTarget, options: { fanOut?: "now" | "queued" } = {}): Promise<Response> {
+  // Node's ReadableStream is async-iterable; the DOM typings do not say so.
+  const body = request.body as unknown as AsyncIterable<Uint8Array> | null;
+  const answer = await answerIngestRequest(db, { header: (name) => request.headers.get(name), body }, target, options);
+  return Response.json(answer.body, { status: answer.status, headers: answer.headers });
 }
 
 /** Every item must normalise: one bad item refuses the whole request, naming each failing index. */

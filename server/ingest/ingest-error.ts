@@ -11,7 +11,7 @@ export class IngestError extends Error {
     this.name = "IngestError";
   }
 
-  toResponse(): Response {
-    return Response.json({ error: { code: this.code, message: this.message, details: this.details } }, { status: this.status, headers: this.headers });
+  toAnswer() {
+    return { status: this.status, headers: this.headers, body: { error: { code: this.code, message: this.message, details: this.details } } };
   }
 }

@@ -1,4 +1,5 @@
-import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { toUuidArray } from "@/server/db/sql-arrays";
 import type { Db } from "@/server/db/client";
 import { events } from "@/server/db/schema";
 import { eventsIngested, MAX_EVENT_IDS_PER_JOB_EVENT, type JobEvent } from "./client";
@@ -19,7 +20,8 @@ export async function markFanOutRequested(db: Db, workspaceId: string, eventIds:
   const marked = await db
     .update(events)
     .set({ fannedOutAt: sql`now()` })
-    .where(and(eq(events.workspaceId, workspaceId), inArray(events.id, [...eventIds]), isNull(events.fannedOutAt)))
+    // One array parameter, not one per id: the same prepared statement for any number of ids.
+    .where(and(eq(events.workspaceId, workspaceId), sql`${events.id} = any(${toUuidArray(eventIds)})`, isNull(events.fannedOutAt)))
     .returning({ id: events.id });
   return marked.length;
 }

@@ -1,7 +1,8 @@
-import { and, asc, inArray, isNull, lt, sql } from "drizzle-orm";
+import { and, asc, isNull, lt, sql } from "drizzle-orm";
 import { cron } from "inngest";
 import type { Db } from "@/server/db/client";
 import { events } from "@/server/db/schema";
+import { toUuidArray } from "@/server/db/sql-arrays";
 import { inngest } from "../client";
 import { jobDb } from "../job-db";
 import { fanOutEvents } from "../request-fan-out";
@@ -56,7 +57,7 @@ async function markRequested(db: Db, ids: string[]): Promise<number> {
   const marked = await db
     .update(events)
     .set({ fannedOutAt: sql`now()` })
-    .where(and(inArray(events.id, ids), isNull(events.fannedOutAt)))
+    .where(and(sql`${events.id} = any(${toUuidArray(ids)})`, isNull(events.fannedOutAt)))
     .returning({ id: events.id });
   return marked.length;
 }

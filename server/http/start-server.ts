@@ -1,0 +1,55 @@
+// `npm start`: the production server. Next serves every page and API, except the public ingest
+// URLs, which are answered here on Node's own request and response before Next's router sees
+// them: that router costs several times the ingest work itself on every request (measured by
+// `npm run bench:ingest`). The same handler serves those URLs under `next dev`, through the
+// Pages API routes in pages/api/ingest/.
+import { createServer } from "node:http";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import next from "next";
+import { getDb, getDbHandle } from "@/server/db/client";
+import { handleIngestNodeRequest } from "@/server/ingest/handle-ingest-node-request";
+import { fanOutRequestQueue } from "@/server/jobs/fan-out-request-queue";
+import { ingestTargetOf } from "./ingest-path";
+
+const port = Number(process.env.PORT ?? 3000);
+// Unset: every interface, IPv4 and IPv6, as `next start` does.
+const hostname = process.env.TOCSIN_HOST || undefined;
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+const app = next({ dev: false, dir: projectRoot, hostname, port });
+const handleWithNext = app.getRequestHandler();
+// Runs instrumentation.ts: secret, migrations, job runner — before the first request is taken.
+await app.prepare();
+
+const server = createServer((request, response) => {
+  const target = ingestTargetOf(request.url);
+  if (!target) return void handleWithNext(request, response);
+  handleIngestNodeRequest(getDb(), request, response, target, { fanOut: "queued" }).catch((error: unknown) => {
+    // The handler answers every failure itself; this is a broken socket or a bug.
+    console.error("[ingest] request failed outside the handler:", error);
+    if (!response.headersSent) response.writeHead(500, { "content-type": "application/json", connection: "close" });
+    response.end(JSON.stringify({ error: { code: "internal_error", message: "The request failed; retry later", details: null } }));
+  });
+});
+// Longer than the usual load balancer idle timeout, so the balancer closes idle connections first.
+server.keepAliveTimeout = 65_000;
+server.listen(port, hostname, () => console.log(`[tocsin] listening on http://${hostname ?? "localhost"}:${port}`));
+
+let stopping = false;
+async function stop(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`[tocsin] ${signal}: closing`);
+  server.close();
+  server.closeIdleConnections();
+  // Ids waiting for their fan-out request: hand them over now (the sweeper would, a minute later).
+  await fanOutRequestQueue.flush().catch(() => {});
+  // PGlite writes its files cleanly only when closed.
+  await getDbHandle()
+    .close()
+    .catch(() => {});
+  process.exit(0);
+}
+process.on("SIGTERM", () => void stop("SIGTERM"));
+process.on("SIGINT", () => void stop("SIGINT"));

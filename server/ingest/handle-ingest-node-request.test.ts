@@ -1,0 +1,89 @@
+import { createServer, request as httpRequest, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { gzipSync } from "node:zlib";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedWorkspace, type SeededWorkspace } from "@/server/api/test-helpers";
+import type { DbHandle } from "@/server/db/client";
+import { events } from "@/server/db/schema";
+import { createTestDatabase } from "@/server/db/test-database";
+import { handleIngestNodeRequest } from "./handle-ingest-node-request";
+import { MAX_BODY_BYTES } from "./read-body";
+
+// The ingest endpoint over a real socket: what only Node's own request/response can show —
+// refusals sent before the body is read, and the connection closed rather than read to its end.
+describe("the ingest endpoint on node:http", () => {
+  let handle: DbHandle;
+  let ws: SeededWorkspace;
+  let server: Server;
+  let port: number;
+  let source: { id: string; token: string };
+
+  beforeAll(async () => {
+    handle = await createTestDatabase();
+    ws = await seedWorkspace(handle.db, { slug: "ingest-node" });
+    const created = await ws.callers.admin.source.create({ workspaceSlug: ws.slug, communityId: ws.communities[0]!.id, name: "Node", format: "generic" });
+    source = { id: created.source.id, token: created.token };
+    server = createServer((req, res) => void handleIngestNodeRequest(handle.db, req, res, { sourceId: req.url!.split("/").pop()! }));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await handle.close();
+  });
+
+  type Sent = { method?: string; headers?: Record<string, string | number>; chunks?: (Buffer | string)[]; keepSending?: boolean };
+  /** Sends a request (optionally a never-ending chunked body) and resolves with the answer. */
+  function send({ method = "POST", headers = {}, chunks = [], keepSending = false }: Sent) {
+    return new Promise<{ status: number; headers: Record<string, unknown>; body: { accepted?: number; error?: { code: string } } }>((resolve, reject) => {
+      const req = httpRequest({ host: "127.0.0.1", port, path: `/api/ingest/${source.id}`, method, headers: { authorization: `Bearer ${source.token}`, "content-type": "application/json", ...headers } }, (res) => {
+        const parts: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => parts.push(chunk));
+        res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: JSON.parse(Buffer.concat(parts).toString("utf8")) }));
+      });
+      req.on("error", reject);
+      for (const chunk of chunks) req.write(chunk);
+      if (!keepSending) return void req.end();
+      // A body without end: 64 KiB every few milliseconds until the server answers.
+      const timer = setInterval(() => req.write(Buffer.alloc(64 * 1024, 0x20)), 2);
+      req.on("response", () => clearInterval(timer));
+      req.on("close", () => clearInterval(timer));
+    });
+  }
+  const event = JSON.stringify({ type: "alert.created", severity: "high", title: "Over a socket" });
+
+  it("stores an event and answers 202 JSON", async () => {
+    const res = await send({ chunks: [event] });
+    expect(res).toMatchObject({ status: 202, body: { accepted: 1 } });
+    expect(res.headers["content-type"]).toBe("application/json");
+    expect(await handle.db.select().from(events).where(eq(events.sourceId, source.id))).toHaveLength(1);
+  });
+
+  it("answers 405 with Allow: POST to other methods", async () => {
+    const res = await send({ method: "GET" });
+    expect(res).toMatchObject({ status: 405, body: { error: { code: "method_not_allowed" } } });
+    expect(res.headers.allow).toBe("POST");
+  });
+
+  it("refuses a chunked body that never ends with 413 once past 1 MiB, and closes the connection", async () => {
+    const res = await send({ chunks: ['{"type":"alert.created","title":"'], keepSending: true });
+    expect(res).toMatchObject({ status: 413, body: { error: { code: "body_too_large" } } });
+    expect(res.headers.connection).toBe("close");
+  });
+
+  it("refuses a body over 1 MiB announced by its Content-Length, storing nothing", async () => {
+    const before = (await handle.db.select().from(events).where(eq(events.sourceId, source.id))).length;
+    const big = Buffer.alloc(MAX_BODY_BYTES + 10, 0x20);
+    const res = await send({ headers: { "content-length": big.byteLength }, chunks: [big] });
+    expect(res.status).toBe(413);
+    expect(await handle.db.select().from(events).where(eq(events.sourceId, source.id))).toHaveLength(before);
+  });
+
+  it("inflates gzip, and refuses a gzip bomb by its inflated size", async () => {
+    expect((await send({ headers: { "content-encoding": "gzip" }, chunks: [gzipSync(event)] })).status).toBe(202);
+    const bomb = gzipSync(Buffer.alloc(8 * MAX_BODY_BYTES, 0x20));
+    expect(await send({ headers: { "content-encoding": "gzip" }, chunks: [bomb] })).toMatchObject({ status: 413, body: { error: { code: "body_too_large" } } });
+  });
+});

@@ -1,0 +1,40 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Db } from "@/server/db/client";
+import { answerIngestRequest, type IngestAnswer, type IngestTarget } from "./handle-ingest-request";
+import { IngestError } from "./ingest-error";
+
+/**
+ * The ingest endpoint on Node's own request and response: the body is read straight off the
+ * socket and the answer written in one go, with none of the Web-stream conversions a fetch-style
+ * route handler pays for on every request (see bench/ingest.ts for what that costs).
+ */
+export async function handleIngestNodeRequest(
+  db: Db,
+  request: IncomingMessage,
+  response: ServerResponse,
+  target: IngestTarget,
+  options: { fanOut?: "now" | "queued" } = {},
+): Promise<void> {
+  const answer: IngestAnswer =
+    request.method === "POST"
+      ? await answerIngestRequest(
+          db,
+          // Stopping early (413) must not destroy the socket: the refusal still has to be sent.
+          { header: (name) => headerOf(request, name), body: request.iterator({ destroyOnReturn: false }) },
+          target,
+          options,
+        )
+      : new IngestError(405, "method_not_allowed", "Ingest URLs accept POST only", null, { allow: "POST" }).toAnswer();
+  const text = JSON.stringify(answer.body);
+  const headers: Record<string, string | number> = { ...answer.headers, "content-type": "application/json", "content-length": Buffer.byteLength(text) };
+  // A refusal sent before the body was read to its end: close the connection rather than read on.
+  if (!request.complete) headers.connection = "close";
+  response.writeHead(answer.status, headers);
+  response.end(text);
+}
+
+function headerOf(request: IncomingMessage, name: string): string | null {
+  const value = request.headers[name];
+  if (value === undefined) return null;
+  return Array.isArray(value) ? value.join(", ") : value;
+}
