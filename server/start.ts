@@ -6,8 +6,17 @@ import { isInngestConfigured } from "@/server/jobs/client";
 import { jobFunctions } from "@/server/jobs/functions";
 import { startInlineRunner } from "@/server/jobs/inline-runner";
 
+// Shared through globalThis: the production server (server/http/start-server.ts) and Next's
+// instrumentation hook load separate copies of this module, and both ask for the start.
+const globalForStart = globalThis as unknown as { tocsinStart?: Promise<void> };
+
 /** Runs once per server process, before the first request (see instrumentation.ts). */
-export async function startTocsin(): Promise<void> {
+export function startTocsin(): Promise<void> {
+  globalForStart.tocsinStart ??= start();
+  return globalForStart.tocsinStart;
+}
+
+async function start(): Promise<void> {
   try {
     resolveAuthSecret();
     await migrateDatabase(getDbHandle());

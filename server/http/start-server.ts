@@ -10,6 +10,7 @@ import next from "next";
 import { getDb, getDbHandle } from "@/server/db/client";
 import { handleIngestNodeRequest } from "@/server/ingest/handle-ingest-node-request";
 import { fanOutRequestQueue } from "@/server/jobs/fan-out-request-queue";
+import { startTocsin } from "@/server/start";
 import { ingestTargetOf } from "./ingest-path";
 
 const port = Number(process.env.PORT ?? 3000);
@@ -19,8 +20,10 @@ const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "
 
 const app = next({ dev: false, dir: projectRoot, hostname, port });
 const handleWithNext = app.getRequestHandler();
-// Runs instrumentation.ts: secret, migrations, job runner — before the first request is taken.
 await app.prepare();
+// Secret, migrations, job runner: before the first request is taken (instrumentation.ts asks for
+// the same start, and gets this one).
+await startTocsin();
 
 const server = createServer((request, response) => {
   const target = ingestTargetOf(request.url);
