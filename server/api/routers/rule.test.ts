@@ -69,13 +69,13 @@ describe("rule router", () => {
         expect(listed.every((r) => r.kind === "shared" || r.ownerUserId === ws.users[role].id)).toBe(true);
         const ref = { workspaceSlug: ws.slug, ruleId: rule.id };
         for (const call of [
-          caller.rule.get(ref),
-          caller.rule.update({ ...base({ name: "Hijacked" }), ruleId: rule.id }),
-          caller.rule.setEnabled({ ...ref, enabled: false }),
-          caller.rule.duplicate(ref),
-          caller.rule.delete(ref),
+          () => caller.rule.get(ref),
+          () => caller.rule.update({ ...base({ name: "Hijacked" }), ruleId: rule.id }),
+          () => caller.rule.setEnabled({ ...ref, enabled: false }),
+          () => caller.rule.duplicate(ref),
+          () => caller.rule.delete(ref),
         ]) {
-          const error = await expectTrpcError(call, "NOT_FOUND");
+          const error = await expectTrpcError(call(), "NOT_FOUND");
           expect(error.message).toBe("Rule not found");
         }
       }
