@@ -1,0 +1,115 @@
+"use client";
+
+import Link from "next/link";
+import { useState, type FormEvent, type ReactNode } from "react";
+import { Button } from "@/components/ui/button";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { Field, FormError } from "@/components/ui/field";
+import { Input } from "@/components/ui/input";
+import type { CatalogEntry } from "@/server/rules/catalog/types";
+import { ConditionBuilder } from "./condition-builder";
+import { toDefinition, type RuleDraft } from "./rule-draft";
+import { errorsAt, unplacedErrors, type RuleErrors } from "./rule-errors";
+import { RulePreview } from "./rule-preview";
+import { RuleScopeFields, type CommunityOption } from "./rule-scope-fields";
+import { SharedRuleFields, type MemberOption } from "./shared-rule-fields";
+import type { SourceOption } from "./source-picker";
+import { TriggerField } from "./trigger-field";
+import { placedErrorPaths, validateDraft } from "./validate-draft";
+import { useDefinitionCheck } from "./use-definition-check";
+import { useSaveRule } from "./use-save-rule";
+
+export type RuleEditorProps = {
+  workspaceSlug: string;
+  /** Null for a new rule. */
+  ruleId: string | null;
+  initial: RuleDraft;
+  catalog: readonly CatalogEntry[];
+  sources: SourceOption[];
+  /** Null in single mode, where the one community stays hidden. */
+  communities: CommunityOption[] | null;
+  /** Null unless the user is an admin (shared rules). */
+  members: MemberOption[] | null;
+  timeZone: string;
+};
+
+/** New and edit: name, scope, triggers, conditions, recipients, and the live preview. */
+export function RuleEditor({ workspaceSlug, ruleId, initial, catalog, sources, communities, members, timeZone }: RuleEditorProps) {
+  const [draft, setDraft] = useState(initial);
+  const [clientErrors, setClientErrors] = useState<ReturnType<typeof validateDraft>>({});
+  const update = (change: Partial<RuleDraft>) => setDraft((current) => ({ ...current, ...change }));
+  const save = useSaveRule(workspaceSlug, ruleId);
+  const check = useDefinitionCheck(workspaceSlug, toDefinition(draft));
+  // What the server finds in the conditions as they are typed (CEL, regex, CIDR) shows at once;
+  // the rest after "Save" — the browser's checks, else the server's.
+  const submitted = Object.keys(clientErrors).length ? clientErrors : save.errors;
+  const errors = { ...liveErrors(check.errors), ...submitted };
+  const leftover = unplacedErrors(submitted, placedErrorPaths);
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    const found = validateDraft(draft, { multi: communities !== null });
+    setClientErrors(found);
+    if (Object.keys(found).length === 0) save.mutate(draft);
+  }
+
+  return (
+    <form onSubmit={onSubmit} noValidate className="space-y-6" aria-label={ruleId ? "Edit rule" : "New rule"}>
+      <FormError message={save.formError ?? (leftover.length ? leftover.join(" · ") : null)} />
+
+      <EditorCard title="Rule">
+        <div className="space-y-4">
+          <Field id="rule-name" label="Name" errors={errorsAt(errors, "name")}>
+            <Input id="rule-name" value={draft.name} onChange={(e) => update({ name: e.target.value })} aria-invalid={errorsAt(errors, "name") ? true : undefined} />
+          </Field>
+          <Field id="rule-description" label="Description (optional)" errors={errorsAt(errors, "description")}>
+            <Input id="rule-description" value={draft.description} onChange={(e) => update({ description: e.target.value })} />
+          </Field>
+          {communities ? <RuleScopeFields draft={draft} update={update} communities={communities} communityLocked={ruleId !== null} errors={errors} /> : null}
+        </div>
+      </EditorCard>
+
+      <EditorCard title="Triggers" description="The event types the rule listens to. Any one of them triggers it.">
+        <TriggerField catalog={catalog} triggers={draft.triggers} onChange={(triggers) => update({ triggers })} errors={errors} />
+      </EditorCard>
+
+      <EditorCard title="Conditions" description="All of them must hold for the event to notify.">
+        <ConditionBuilder draft={draft} update={update} sources={sources} errors={errors} celStatus={check.status} />
+      </EditorCard>
+
+      <RulePreview workspaceSlug={workspaceSlug} draft={draft} timeZone={timeZone} showCommunity={communities !== null} />
+
+      <EditorCard title="Notify">
+        <div className="space-y-4">
+          <p className="text-sm text-zinc-700">
+            <span className="font-medium text-zinc-900">In-app</span>: the bell in the header and the inbox.
+          </p>
+          {members ? <SharedRuleFields draft={draft} update={update} members={members} kindLocked={ruleId !== null} errors={errors} /> : null}
+        </div>
+      </EditorCard>
+
+      <div className="sticky bottom-0 z-10 -mx-1 flex items-center justify-end gap-2 border-t border-zinc-200 bg-zinc-50/95 px-1 py-3">
+        <Link href={`/w/${workspaceSlug}/rules`} className="rounded-md px-4 py-2 text-sm font-medium text-zinc-700 hover:bg-zinc-100">
+          Cancel
+        </Link>
+        <Button type="submit" disabled={save.isPending}>
+          {save.isPending ? "Saving…" : ruleId ? "Save rule" : "Create rule"}
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+function EditorCard({ title, description, children }: { title: string; description?: string; children: ReactNode }) {
+  return (
+    <Card>
+      <CardHeader title={title} description={description} />
+      <CardBody>{children}</CardBody>
+    </Card>
+  );
+}
+
+/** Of the as-you-type check, only what the user is typing into: conditions, not empty triggers. */
+function liveErrors(errors: RuleErrors): RuleErrors {
+  return Object.fromEntries(Object.entries(errors).filter(([path]) => path.startsWith("conditions.")));
+}
