@@ -64,7 +64,8 @@ function CelProblemView({ expression, problem }: { expression: string; problem: 
         <pre className="mt-1 overflow-x-auto rounded bg-red-50 px-2 py-1 font-mono text-[11px] leading-4 text-red-900" aria-hidden>
           {line}
           {"\n"}
-          {" ".repeat(Math.max(0, problem.column - 1))}^
+          {" ".repeat(Math.max(0, problem.column - 1))}
+          {"^".repeat(problem.length ?? 1)}
         </pre>
       ) : null}
     </div>

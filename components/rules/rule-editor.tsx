@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useState, type FormEvent, type ReactNode } from "react";
+import { useRef, useState, type FormEvent, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Field, FormError } from "@/components/ui/field";
@@ -35,10 +35,14 @@ export type RuleEditorProps = {
 
 /** New and edit: name, scope, triggers, conditions, recipients, and the live preview. */
 export function RuleEditor({ workspaceSlug, ruleId, initial, catalog, sources, communities, members, timeZone }: RuleEditorProps) {
+  const formRef = useRef<HTMLFormElement>(null);
   const [draft, setDraft] = useState(initial);
   const [clientErrors, setClientErrors] = useState<ReturnType<typeof validateDraft>>({});
   const update = (change: Partial<RuleDraft>) => setDraft((current) => ({ ...current, ...change }));
-  const save = useSaveRule(workspaceSlug, ruleId);
+  // Bring the first problem into view once it is rendered.
+  const showFirstProblem = () =>
+    requestAnimationFrame(() => formRef.current?.querySelector('[role="alert"]')?.scrollIntoView({ block: "center", behavior: "smooth" }));
+  const save = useSaveRule(workspaceSlug, ruleId, showFirstProblem);
   const check = useDefinitionCheck(workspaceSlug, toDefinition(draft));
   // What the server finds in the conditions as they are typed (CEL, regex, CIDR) shows at once;
   // the rest after "Save" — the browser's checks, else the server's.
@@ -51,10 +55,11 @@ export function RuleEditor({ workspaceSlug, ruleId, initial, catalog, sources, c
     const found = validateDraft(draft, { multi: communities !== null });
     setClientErrors(found);
     if (Object.keys(found).length === 0) save.mutate(draft);
+    else showFirstProblem();
   }
 
   return (
-    <form onSubmit={onSubmit} noValidate className="space-y-6" aria-label={ruleId ? "Edit rule" : "New rule"}>
+    <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-6" aria-label={ruleId ? "Edit rule" : "New rule"}>
       <FormError message={save.formError ?? (leftover.length ? leftover.join(" · ") : null)} />
 
       <EditorCard title="Rule">
@@ -88,7 +93,7 @@ export function RuleEditor({ workspaceSlug, ruleId, initial, catalog, sources, c
         </div>
       </EditorCard>
 
-      <div className="sticky bottom-0 z-10 -mx-1 flex items-center justify-end gap-2 border-t border-zinc-200 bg-zinc-50/95 px-1 py-3">
+      <div className="sticky bottom-0 z-10 flex items-center justify-end gap-2 rounded-t-lg border border-b-0 border-zinc-200 bg-white px-4 py-3 shadow-[0_-4px_12px_-6px_rgba(0,0,0,0.12)]">
         <Link href={`/w/${workspaceSlug}/rules`} className="rounded-md px-4 py-2 text-sm font-medium text-zinc-700 hover:bg-zinc-100">
           Cancel
         </Link>

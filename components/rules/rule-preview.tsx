@@ -31,10 +31,12 @@ function previewInput(workspaceSlug: string, draft: RuleDraft) {
 export function RulePreview({ workspaceSlug, draft, timeZone, showCommunity }: Props) {
   const trpc = useTRPC();
   const [show, setShow] = useState<Show>("all");
-  const input = useDebouncedValue(JSON.stringify(previewInput(workspaceSlug, draft)), 500);
-  const ready = draft.triggers.length > 0;
+  const input = JSON.parse(useDebouncedValue(JSON.stringify(previewInput(workspaceSlug, draft)), 500)) as ReturnType<typeof previewInput>;
+  const missing = draft.triggers.length === 0 ? "trigger" : draft.scope === "communities" && draft.communityIds.length === 0 ? "communities" : null;
+  // Asked only once what was typed has settled into a definition worth previewing.
+  const ready = missing === null && input.triggers.length > 0 && (input.scope !== "communities" || input.communityIds.length > 0);
   const query = useQuery({
-    ...trpc.rule.preview.queryOptions(JSON.parse(input) as ReturnType<typeof previewInput>, { placeholderData: keepPreviousData, staleTime: 0 }),
+    ...trpc.rule.preview.queryOptions(input, { placeholderData: keepPreviousData, staleTime: 0, retry: false }),
     enabled: ready,
   });
   const data = query.data;
@@ -54,8 +56,10 @@ export function RulePreview({ workspaceSlug, draft, timeZone, showCommunity }: P
         }
       />
       <CardBody className={cn("space-y-3", query.isFetching && "opacity-80")}>
-        {!ready ? (
+        {missing === "trigger" ? (
           <p className="text-sm text-zinc-500">Add a trigger to see which recent events the rule would match.</p>
+        ) : missing === "communities" ? (
+          <p className="text-sm text-zinc-500">Choose the communities the rule listens to.</p>
         ) : query.isError ? (
           <p role="alert" className="text-sm text-red-700">
             {query.error.message}

@@ -27,7 +27,7 @@ export function useDefinitionCheck(workspaceSlug: string, definition: Definition
   const key = JSON.stringify(definition);
   const debouncedKey = useDebouncedValue(key, 300);
   const debounced = JSON.parse(debouncedKey) as Definition;
-  const query = useQuery(trpc.rule.validate.queryOptions({ workspaceSlug, ...debounced }, { placeholderData: keepPreviousData, staleTime: 60_000 }));
+  const query = useQuery(trpc.rule.validate.queryOptions({ workspaceSlug, ...debounced }, { placeholderData: keepPreviousData, staleTime: 60_000, retry: false }));
   const settled = key === debouncedKey && !query.isPlaceholderData && !query.isFetching;
   return {
     status: query.data || query.isFetching ? (settled ? "checked" : "checking") : "idle",

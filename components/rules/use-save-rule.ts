@@ -8,7 +8,7 @@ import { toRuleBody, type RuleDraft } from "./rule-draft";
 import { serverErrors } from "./rule-errors";
 
 /** Creates or updates the rule, then returns to the list; the server's errors by path. */
-export function useSaveRule(workspaceSlug: string, ruleId: string | null) {
+export function useSaveRule(workspaceSlug: string, ruleId: string | null, onError: () => void) {
   const trpc = useTRPC();
   const router = useRouter();
   const [navigating, startNavigation] = useTransition();
@@ -17,8 +17,8 @@ export function useSaveRule(workspaceSlug: string, ruleId: string | null) {
       router.push(`/w/${workspaceSlug}/rules`);
       router.refresh();
     });
-  const create = useMutation(trpc.rule.create.mutationOptions({ onSuccess: done }));
-  const update = useMutation(trpc.rule.update.mutationOptions({ onSuccess: done }));
+  const create = useMutation(trpc.rule.create.mutationOptions({ onSuccess: done, onError }));
+  const update = useMutation(trpc.rule.update.mutationOptions({ onSuccess: done, onError }));
   const active = ruleId ? update : create;
   const errors = serverErrors(active.error);
 
