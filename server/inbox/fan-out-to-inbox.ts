@@ -2,10 +2,9 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
 import { events, memberships, notifications, users, type Role } from "@/server/db/schema";
 import type { MatchableEvent } from "@/server/rules/rule-definition";
-import { compileStoredRule, evaluateRule } from "@/server/rules/rule-evaluation";
+import { storedRuleMatches } from "@/server/rules/rule-evaluation";
 import { matchableEventColumns } from "@/server/rules/matchable-event-columns";
 import { ruleCoversCommunity, selectCandidateRules, type CandidateRule } from "@/server/rules/select-candidate-rules";
-import { matchesTypePattern } from "@/server/rules/type-pattern";
 import { findInAppDisabledUsers } from "./preferences";
 
 /** Rows per INSERT: 7 parameters each, far below PostgreSQL's 65,535. */
@@ -57,8 +56,8 @@ export async function fanOutToInbox(db: Db, workspaceId: string, eventIds: reado
     for (const rule of candidates) {
       if (!rule.notifyInApp) continue;
       if (!ruleCoversCommunity(rule, event.communityId)) continue;
-      if (!rule.triggers.some((pattern) => matchesTypePattern(pattern, event.type))) continue;
-      if (evaluateRule(compileStoredRule(rule), event).matched) matches.push({ event, rule });
+      // Triggers first, then severity, source, field matchers, CEL: cheapest first.
+      if (storedRuleMatches(rule, event)) matches.push({ event, rule });
     }
   }
   result.matches = matches.length;

@@ -2,7 +2,7 @@ import { and, desc, eq, inArray, type SQL } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
 import { communities, events, intakeSources, workspaces } from "@/server/db/schema";
 import { DomainError } from "@/server/errors";
-import { checkRuleDefinition, compileDefinition, evaluateRule, type RuleIssues } from "./rule-evaluation";
+import { checkRuleDefinition, explainMatch, type RuleIssues } from "./rule-evaluation";
 import type { MatchableEvent } from "./rule-definition";
 import { matchableEventColumns } from "./matchable-event-columns";
 import { resolveHomeCommunity, resolveScopeCommunities } from "./rules";
@@ -34,8 +34,8 @@ export type RulePreview = { errors: RuleIssues; warnings: RuleIssues; items: Pre
  * definition with errors previews nothing and answers with the errors instead.
  */
 export async function previewRule(db: Db, workspaceId: string, input: PreviewRuleInput): Promise<RulePreview> {
-  const { definition, errors, warnings } = checkRuleDefinition(input);
-  if (!definition) return { errors, warnings, items: [], matched: 0 };
+  const { compiled, errors, warnings } = checkRuleDefinition(input);
+  if (!compiled) return { errors, warnings, items: [], matched: 0 };
 
   const scopeCondition = await scopeConditionFor(db, workspaceId, input);
   const rows = await db
@@ -47,9 +47,8 @@ export async function previewRule(db: Db, workspaceId: string, input: PreviewRul
     .orderBy(desc(events.receivedAt), desc(events.id))
     .limit(PREVIEW_EVENT_COUNT);
 
-  const compiled = compileDefinition(definition);
   const items = rows.map(({ communityName, sourceName, ...event }): PreviewItem => {
-    const verdict = evaluateRule(compiled, event as MatchableEvent);
+    const verdict = explainMatch(compiled, event as MatchableEvent);
     return {
       event: {
         id: event.id,

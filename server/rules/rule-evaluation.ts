@@ -1,12 +1,12 @@
-import { ruleConditionsSchema, ruleTriggersSchema, type MatchableEvent, type RuleConditions } from "./rule-definition";
-import { listMatchingCatalogTypes, matchesTypePattern } from "./type-pattern";
-import { severities } from "@/server/events/severities";
+import { BoundedCache } from "./bounded-cache";
+import { compileRule, type CompiledRule, type RuleIssue } from "./compile-rule";
+import { isEventMatched, matchEvent, type MatchResult } from "./match-event";
+import type { MatchableEvent, RuleConditions } from "./rule-definition";
 
 /*
- * Where the stored rules meet the matcher: checking a definition on save (and as the editor
- * types), compiling stored rules once, and evaluating them against events. The matching itself
- * lives in the matcher modules; this file only adapts them to what the rule functions, the
- * preview and the fan-out need.
+ * Where stored rules meet the matcher (compile-rule.ts, match-event.ts): checking a definition on
+ * save and as the editor types, compiling stored rules once per version, and evaluating them for
+ * the preview (with reasons) and the fan-out (without).
  */
 
 /** Problems by dotted path (`triggers.2`, `conditions.fields.0.pattern`, `conditions.cel`). */
@@ -14,69 +14,57 @@ export type RuleIssues = Record<string, string[]>;
 
 export type RuleDefinition = { triggers: string[]; conditions: RuleConditions };
 
-export type DefinitionCheck = { definition: RuleDefinition | null; errors: RuleIssues; warnings: RuleIssues };
+export type DefinitionCheck =
+  | { definition: RuleDefinition; compiled: CompiledRule; errors: RuleIssues; warnings: RuleIssues }
+  | { definition: null; compiled: null; errors: RuleIssues; warnings: RuleIssues };
 
-function addIssue(issues: RuleIssues, path: string, message: string) {
-  (issues[path] ??= []).push(message);
+function byPath(issues: readonly RuleIssue[]): RuleIssues {
+  const grouped: RuleIssues = {};
+  for (const issue of issues) (grouped[issue.path] ??= []).push(issue.message);
+  return grouped;
 }
 
 /**
- * Every error (the rule cannot be saved) and warning (it can, but look again) of a definition.
- * Errors: the shared schemas' (bad patterns, too many values, …) and the matcher's (a CEL
- * expression that does not compile, an unsafe regex, a malformed CIDR block). Warnings: a
- * trigger that matches no known event type.
+ * Every error (the rule cannot be saved) and warning (it can, but look again) of a definition,
+ * by path: the shared schemas' (bad patterns, too many values, …), the matcher's (a CEL expression
+ * that does not compile or touches unknown fields, a regex that could backtrack, a malformed
+ * CIDR block), and a trigger that matches no known event type (a warning). Never throws.
  */
 export function checkRuleDefinition(input: { triggers: unknown; conditions: unknown }): DefinitionCheck {
-  const errors: RuleIssues = {};
-  const warnings: RuleIssues = {};
-  const triggers = ruleTriggersSchema.safeParse(input.triggers);
-  if (!triggers.success) for (const issue of triggers.error.issues) addIssue(errors, ["triggers", ...issue.path.map(String)].join("."), issue.message);
-  const conditions = ruleConditionsSchema.safeParse(input.conditions ?? {});
-  if (!conditions.success) for (const issue of conditions.error.issues) addIssue(errors, ["conditions", ...issue.path.map(String)].join("."), issue.message);
-  if (!triggers.success || !conditions.success) return { definition: null, errors, warnings };
-
-  const definition: RuleDefinition = { triggers: [...new Set(triggers.data)], conditions: conditions.data };
-  definition.triggers.forEach((pattern, index) => {
-    if (listMatchingCatalogTypes(pattern).length === 0) {
-      addIssue(warnings, `triggers.${index}`, `"${pattern}" matches no known event type; it will still match events of that type if they arrive`);
-    }
-  });
-  return { definition: Object.keys(errors).length ? null : definition, errors, warnings };
+  const result = compileRule({ triggers: input.triggers, conditions: input.conditions ?? {} });
+  const warnings = byPath(result.warnings);
+  if (!result.ok) return { definition: null, compiled: null, errors: byPath(result.errors), warnings };
+  const { triggers, conditions } = result.rule.definition;
+  return { definition: { triggers: [...new Set(triggers)], conditions }, compiled: result.rule, errors: {}, warnings };
 }
 
-/** A rule ready to evaluate. */
-export type CompiledRule = { definition: RuleDefinition };
+export type RuleVerdict = MatchResult;
 
-export type RuleVerdict = { matched: true } | { matched: false; reason: string };
-
-export function compileDefinition(definition: RuleDefinition): CompiledRule {
-  return { definition };
+/** Whether the event matches and, when not, why (the preview's sentence). */
+export function explainMatch(compiled: CompiledRule, event: MatchableEvent): RuleVerdict {
+  return matchEvent(compiled, event);
 }
 
-export function evaluateRule(compiled: CompiledRule, event: MatchableEvent): RuleVerdict {
-  const { triggers, conditions } = compiled.definition;
-  if (!triggers.some((pattern) => matchesTypePattern(pattern, event.type))) return { matched: false, reason: `Type ${event.type} matches no trigger` };
-  if (conditions.minSeverity && severities.indexOf(event.severity) < severities.indexOf(conditions.minSeverity)) {
-    return { matched: false, reason: `Severity ${event.severity} is below ${conditions.minSeverity}` };
-  }
-  if (conditions.sourceIds.length && (!event.sourceId || !conditions.sourceIds.includes(event.sourceId))) {
-    return { matched: false, reason: "From another source" };
-  }
-  return { matched: true };
-}
+/** A stored rule, compiled; or why it cannot be (a rule saved under older checks): it then matches nothing. */
+type StoredCompilation = { rule: CompiledRule } | { error: string };
 
 // Stored rules are compiled once per version (id + updated_at); bounded, because rules come from users.
-const compiledRules = new Map<string, CompiledRule>();
-const MAX_COMPILED_RULES = 20_000;
+const compiledRules = new BoundedCache<string, StoredCompilation>(20_000);
 
-/** The compiled form of a stored rule, cached until the rule changes. */
-export function compileStoredRule(rule: { id: string; updatedAt: Date | string; triggers: string[]; conditions: RuleConditions }): CompiledRule {
+export function compileStoredRule(rule: { id: string; updatedAt: Date | string; triggers: string[]; conditions: RuleConditions }): StoredCompilation {
   const key = `${rule.id}@${new Date(rule.updatedAt).getTime()}`;
   let compiled = compiledRules.get(key);
   if (!compiled) {
-    compiled = compileDefinition({ triggers: rule.triggers, conditions: rule.conditions });
-    if (compiledRules.size >= MAX_COMPILED_RULES) compiledRules.delete(compiledRules.keys().next().value!);
+    const result = compileRule({ triggers: rule.triggers, conditions: rule.conditions });
+    compiled = result.ok ? { rule: result.rule } : { error: result.errors.map((e) => `${e.path}: ${e.message}`).join("; ") };
+    if ("error" in compiled) console.warn(`[rules] rule ${rule.id} no longer compiles and matches nothing: ${compiled.error}`);
     compiledRules.set(key, compiled);
   }
   return compiled;
+}
+
+/** The fan-out's question: does this stored rule match this event? No reasons built. */
+export function storedRuleMatches(rule: Parameters<typeof compileStoredRule>[0], event: MatchableEvent): boolean {
+  const compiled = compileStoredRule(rule);
+  return "rule" in compiled && isEventMatched(compiled.rule, event);
 }

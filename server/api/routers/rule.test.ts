@@ -85,7 +85,7 @@ describe("rule router", () => {
 
     it("warns about a trigger that matches no known type, and saves the rule", async () => {
       const { rule, warnings } = await ws.callers.analyst.rule.create(base({ triggers: ["authentik.login_failed", "acme.widget_exploded"] }));
-      expect(warnings).toEqual({ "triggers.1": [expect.stringContaining("matches no known event type")] });
+      expect(warnings).toEqual({ "triggers.1": [expect.stringContaining("no known event type")] });
       expect(rule.triggers).toEqual(["authentik.login_failed", "acme.widget_exploded"]);
     });
 
@@ -99,6 +99,22 @@ describe("rule router", () => {
       const error = await expectTrpcError(ws.callers.analyst.rule.create(base(overrides)), "BAD_REQUEST");
       expect(error.message).toContain(field);
       expect(await countRows(handle.db)).toEqual(before);
+    });
+
+    it.each([
+      ["a CEL expression that does not compile", { conditions: { cel: "event.severity ==" } }, "conditions.cel"],
+      ["a CEL expression on an unknown field", { conditions: { cel: 'event.password == "x"' } }, "conditions.cel"],
+      ["a regex that could backtrack catastrophically", { conditions: { fields: [{ field: "title", operator: "regex", pattern: "(a+)+$" }] } }, "conditions.fields.0.pattern"],
+      ["a malformed CIDR block", { conditions: { fields: [{ field: "clientIp", operator: "cidr", blocks: ["10.0.0.0/8", "10.0.0.300/8"] }] } }, "conditions.fields.0.blocks.1"],
+    ])("refuses %s with the matcher's message at its path, saving nothing", async (_label, overrides, path) => {
+      const before = await countRows(handle.db);
+      const { status, error } = await callHttp({ db: handle.db, user: ws.users.analyst, path: "rule.create", type: "mutation", input: base(overrides) });
+      expect(status).toBe(400);
+      expect(Object.keys(error!.data.fieldErrors!)).toEqual([path]);
+      expect(error!.message.startsWith(`${path}: `)).toBe(true);
+      expect(await countRows(handle.db)).toEqual(before);
+      const checked = await ws.callers.analyst.rule.validate({ workspaceSlug: ws.slug, triggers: ["authentik.login_failed"], conditions: (overrides as { conditions: unknown }).conditions });
+      expect(Object.keys(checked.errors)).toEqual([path]);
     });
 
     it("answers field errors by path through HTTP", async () => {
@@ -253,18 +269,18 @@ describe("rule router", () => {
       });
       expect(Object.keys(result.errors).sort()).toEqual(["conditions.fields.0.blocks", "conditions.minSeverity", "triggers.1"]);
       const clean = await ws.callers.viewer.rule.validate({ workspaceSlug: ws.slug, triggers: ["acme.unknown"], conditions: {} });
-      expect(clean).toEqual({ errors: {}, warnings: { "triggers.0": [expect.stringContaining("matches no known event type")] } });
+      expect(clean).toEqual({ errors: {}, warnings: { "triggers.0": [expect.stringContaining("no known event type")] } });
     });
 
     it("previews the latest events in scope, matched or not with the reason, never another community's or workspace's", async () => {
       const [alpha, beta] = ws.sources;
       const at = (minute: number) => new Date(Date.UTC(2025, 0, 1, 12, minute));
       await insertEvents(handle.db, ws.workspace.id, alpha!, [
-        { type: "authentik.login_failed", severity: "high", title: "match", receivedAt: at(1) },
+        { type: "authentik.login_failed", severity: "high", title: "match", receivedAt: at(1), clientIp: "203.0.113.7" },
         { type: "authentik.login_failed", severity: "low", title: "too low", receivedAt: at(2) },
         { type: "alert.created", severity: "critical", title: "other type", receivedAt: at(3) },
       ]);
-      await insertEvents(handle.db, ws.workspace.id, beta!, [{ type: "authentik.login_failed", severity: "high", title: "beta", receivedAt: at(4) }]);
+      await insertEvents(handle.db, ws.workspace.id, beta!, [{ type: "authentik.login_failed", severity: "high", title: "beta", receivedAt: at(4), clientIp: "10.1.2.3" }]);
       await insertEvents(handle.db, other.workspace.id, other.sources[0]!, [{ type: "authentik.login_failed", severity: "high", title: "foreign", receivedAt: at(5) }]);
 
       const definition = { triggers: ["authentik.login_*"], conditions: { minSeverity: "medium" } };
@@ -284,6 +300,21 @@ describe("rule router", () => {
       expect(everywhere.items.map((i) => i.event.title)).toEqual(["beta", "other type", "too low", "match"]);
       const chosen = await ws.callers.viewer.rule.preview({ workspaceSlug: ws.slug, ...definition, scope: "communities", communityIds: [beta!.communityId] });
       expect(chosen.items.map((i) => i.event.title)).toEqual(["beta"]);
+
+      // The issue's example: failed logins from outside 10.0.0.0/8.
+      const outside = await ws.callers.viewer.rule.preview({
+        workspaceSlug: ws.slug,
+        triggers: ["authentik.login_failed"],
+        conditions: { fields: [{ field: "clientIp", operator: "cidr", blocks: ["10.0.0.0/8"], negate: true }] },
+        scope: "workspace",
+      });
+      expect(outside.items.map((i) => [i.event.title, i.matched])).toEqual([
+        ["beta", false],
+        ["other type", false],
+        ["too low", true], // no client IP at all: a negated matcher holds for a missing value
+        ["match", true],
+      ]);
+      expect(outside.items[0]!.reason).toContain("10.0.0.0/8");
 
       await expectTrpcError(ws.callers.viewer.rule.preview({ workspaceSlug: ws.slug, ...definition, communityId: other.communities[0]!.id }), "NOT_FOUND");
       const invalid = await ws.callers.viewer.rule.preview({ workspaceSlug: ws.slug, triggers: [], conditions: {}, scope: "workspace" });
