@@ -173,6 +173,33 @@ describe("fan-out-events", () => {
     expect(await handle.db.select().from(rules).where(eq(rules.id, copy.id))).toEqual([]);
   });
 
+  it("checks field matchers and CEL: the issue's failed logins from outside 10.0.0.0/8", async () => {
+    const { rule } = await ws.callers.owner.rule.create({
+      workspaceSlug: ws.slug,
+      communityId: alpha.communityId,
+      name: "Outside logins",
+      triggers: ["authentik.login_failed", "datatheorem.policy_violation.*"],
+      scope: "workspace",
+      conditions: {
+        fields: [{ field: "clientIp", operator: "cidr", blocks: ["10.0.0.0/8"], negate: true }],
+        cel: 'event.type.startsWith("authentik.") || event.severityRank >= 4',
+      },
+    });
+    try {
+      const ids = await insertEvents(handle.db, ws.workspace.id, alpha, [
+        { type: "authentik.login_failed", severity: "low", title: "0: outside", clientIp: "203.0.113.9" },
+        { type: "authentik.login_failed", severity: "low", title: "1: inside", clientIp: "10.20.30.40" },
+        { type: "datatheorem.policy_violation.opened", severity: "critical", title: "2: critical violation" },
+        { type: "datatheorem.policy_violation.opened", severity: "high", title: "3: high violation" },
+      ]);
+      await fanOut(ws.workspace.id, ids);
+      const owners = (await inbox(ids)).filter((entry) => entry.startsWith("owner:"));
+      expect(owners).toEqual([`owner:${rule.id}:0`, `owner:${rule.id}:2`]);
+    } finally {
+      await ws.callers.owner.rule.delete({ workspaceSlug: ws.slug, ruleId: rule.id });
+    }
+  });
+
   it("tells the inbox of each user who got something new", async () => {
     const realtime = startInboxRealtime(handle);
     await realtime.ready;
