@@ -17,7 +17,8 @@ import { MAX_CEL_LENGTH, type MatchableEvent } from "./rule-definition";
  * that counts steps, so a comprehension over a huge list or a string that doubles inside nested
  * cel.bind() stops with an error instead of hanging the fan-out. A step is one node evaluated;
  * strings and lists produced also cost by size. The version is pinned exactly because the meter
- * relies on evaluation passing the evaluator down through `run`; cel.test.ts guards it.
+ * relies on evaluation passing the evaluator down through `run`; isMeterEngaged() proves it on
+ * first use and cel.test.ts on every run.
  */
 
 /** Steps one evaluation may take: a few milliseconds at most, far above what a sensible rule needs. */
@@ -273,6 +274,30 @@ export function compileCel(expression: string): CelCompileResult {
 
 // --- evaluating ------------------------------------------------------------------------------
 
+let meterEngaged: boolean | undefined;
+
+/**
+ * Whether the meter really sees nested evaluation. It relies on how the library threads its
+ * evaluator, so it is proven once, on first use: should an upgrade change that, CEL rules stop
+ * matching with a clear reason instead of running without a bound.
+ */
+function isMeterEngaged(): boolean {
+  if (meterEngaged === undefined) {
+    const probe = runEnvironment.parse(`${wrapperPrefix}[1, 2, 3, 4].all(x, x > 0)\n)`);
+    probe.check();
+    meter.steps = 0;
+    meter.limit = 3;
+    try {
+      probe({});
+      meterEngaged = false;
+    } catch (error) {
+      meterEngaged = error === budgetExceeded;
+    }
+    if (!meterEngaged) console.error("[rules] the CEL step meter is not engaged; CEL conditions will not match");
+  }
+  return meterEngaged;
+}
+
 const emptyData: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 // One conversion per event, shared by every rule the fan-out checks it against.
 const contexts = new WeakMap<MatchableEvent, { event: CelEvent }>();
@@ -320,6 +345,9 @@ function describeValue(value: unknown): string {
  * preview can show.
  */
 export function evaluateCel(program: CelProgram, event: MatchableEvent, options: { budget?: number } = {}): CelEvaluation {
+  if (!isMeterEngaged()) {
+    return { ok: false, error: { message: "CEL conditions are unavailable: this version of the CEL library defeats the evaluation budget" } };
+  }
   meter.steps = 0;
   meter.limit = options.budget ?? CEL_STEP_BUDGET;
   let value: unknown;

@@ -222,7 +222,9 @@ class Parser {
     this.pos++; // backslash
     const c = this.peek();
     if (c === undefined) throw new RegexSyntaxError("trailing backslash");
-    if (/[1-9]/.test(c)) throw new UnsupportedRegexConstruct(`Backreferences such as \\${c} are not supported`);
+    // RE2 reads \12 and \123 as octal character codes; a lone \1 … \9 is a backreference.
+    const octal = /[1-7]/.test(c) && /[0-7]/.test(this.peek(1) ?? "");
+    if (/[1-9]/.test(c) && !octal) throw new UnsupportedRegexConstruct(`Backreferences such as \\${c} are not supported`);
     if (c === "k" && this.peek(1) === "<") throw new UnsupportedRegexConstruct("Backreferences such as \\k<name> are not supported");
     if ("bBAz".includes(c)) {
       this.pos++;
@@ -278,11 +280,18 @@ class Parser {
       }
       case "C":
         return anyChar;
-      case "0": {
+      case "0":
+      case "1":
+      case "2":
+      case "3":
+      case "4":
+      case "5":
+      case "6":
+      case "7": {
         const octal = /^[0-7]{0,2}/.exec(this.pattern.slice(this.pos))?.[0] ?? "";
         this.pos += octal.length;
-        const code = parseInt(`0${octal}`, 8);
-        return [code, code];
+        const code = parseInt(`${c}${octal}`, 8);
+        return this.fold([code, code]);
       }
       default: {
         const simple = simpleEscapes[c];

@@ -66,6 +66,7 @@ describe("compileSafeRegex accepts", () => {
     ["([a-z]|_)+", "a_b", true],
     ["^[\\w.+-]+@example\\.(com|org)$", "j.doe+x@example.org", true],
     [".*foo.*bar", "foo and bar", true],
+    ["\\101\\0", "A\u0000", true], // octal escapes, not backreferences
     ["\\Q1.2.3\\E", "version 1.2.3", true],
     ["\\Q1.2.3\\E", "version 1x2x3", false],
     ["\\p{Greek}+", "αβγ", true],
