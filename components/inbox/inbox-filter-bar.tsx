@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useTransition, type ReactNode } from "react";
+import { useState, useTransition, type ReactNode } from "react";
 import { severityLabels } from "@/components/events/severity-badge";
 import { Select } from "@/components/ui/input";
 import { cn } from "@/lib/utils";
@@ -19,11 +19,20 @@ type Props = {
   communities: Option[] | null;
 };
 
-/** Inbox or archive, unread only, severity, rule, community: each choice is the page's URL. */
-export function InboxFilterBar({ slug, view, rules, communities }: Props) {
+/**
+ * Inbox or archive, unread only, severity, rule, community: each choice is the page's URL. The
+ * choices are held here too, so a control shows its new value while the page loads (the page
+ * keys this bar by its URL, so it starts afresh from each one).
+ */
+export function InboxFilterBar({ slug, view: current, rules, communities }: Props) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
-  const go = (change: Partial<InboxView>) => startTransition(() => router.push(inboxHref(slug, { ...view, ...change }), { scroll: false }));
+  const [view, setView] = useState(current);
+  const go = (change: Partial<InboxView>) => {
+    const next = { ...view, ...change };
+    setView(next);
+    startTransition(() => router.push(inboxHref(slug, next), { scroll: false }));
+  };
 
   return (
     <div className={cn("flex flex-wrap items-end gap-3", pending && "opacity-70")} aria-busy={pending}>

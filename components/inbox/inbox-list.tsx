@@ -7,30 +7,36 @@ import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/field";
 import { InboxBulkBar } from "./inbox-bulk-bar";
 import { InboxRow } from "./inbox-row";
-import type { InboxView } from "./inbox-search-params";
+import { inboxListInput, type InboxView } from "./inbox-search-params";
+import type { NotificationItem } from "./notification-types";
 import { useInboxActions } from "./use-inbox-actions";
 
-const pageSize = 50;
+type Page = { items: NotificationItem[]; nextCursor: string | null };
 
-type Props = { slug: string; view: InboxView; timeZone: string; showCommunity: boolean; emptyMessage: ReactNode };
-
-/** What `inbox.list` is asked for a view of the URL. */
-function listInput(slug: string, view: InboxView) {
-  return {
-    workspaceSlug: slug,
-    archived: view.archived,
-    ...(view.unread ? { unread: true } : {}),
-    ...(view.severity ? { severities: [view.severity] } : {}),
-    ...(view.rule ? { ruleIds: [view.rule] } : {}),
-    ...(view.community ? { communityIds: [view.community] } : {}),
-    limit: pageSize,
-  };
-}
+type Props = {
+  slug: string;
+  view: InboxView;
+  /** The first page, rendered with the page. */
+  firstPage: Page;
+  timeZone: string;
+  showCommunity: boolean;
+  emptyMessage: ReactNode;
+};
 
 /** The entries of one view, page by page, with selection and the actions on it. */
-export function InboxList({ slug, view, timeZone, showCommunity, emptyMessage }: Props) {
+export function InboxList({ slug, view, firstPage, timeZone, showCommunity, emptyMessage }: Props) {
   const trpc = useTRPC();
-  const query = useInfiniteQuery(trpc.inbox.list.infiniteQueryOptions(listInput(slug, view), { getNextPageParam: (page) => page.nextCursor, staleTime: 0 }));
+  const query = useInfiniteQuery(
+    trpc.inbox.list.infiniteQueryOptions(
+      { workspaceSlug: slug, ...inboxListInput(view) },
+      {
+        initialData: { pages: [firstPage], pageParams: [null] },
+        getNextPageParam: (page) => page.nextCursor,
+        // Just rendered by the server; every change to the inbox invalidates it.
+        staleTime: 5_000,
+      },
+    ),
+  );
   const actions = useInboxActions(slug);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const items = query.data?.pages.flatMap((page) => page.items) ?? [];

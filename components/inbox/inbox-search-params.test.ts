@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { emptyInboxView, inboxHref, parseInboxSearchParams } from "./inbox-search-params";
+import { emptyInboxView, inboxHref, inboxListInput, parseInboxSearchParams } from "./inbox-search-params";
 
 const ruleId = "0190f5d2-0000-7000-8000-000000000001";
 
@@ -14,5 +14,19 @@ describe("inbox search params", () => {
   it("drops what makes no sense", () => {
     expect(parseInboxSearchParams({ severity: "urgent", rule: "not-an-id", unread: "maybe", community: ["x", "y"] })).toEqual(emptyInboxView);
     expect(inboxHref("acme", emptyInboxView)).toBe("/w/acme/inbox");
+  });
+});
+
+describe("inboxListInput", () => {
+  it("asks only for the filters that are set", () => {
+    expect(inboxListInput(emptyInboxView)).toEqual({ archived: false, limit: 50 });
+    expect(inboxListInput({ unread: true, severity: "critical", rule: ruleId, community: ruleId, archived: true })).toEqual({
+      archived: true,
+      unread: true,
+      severities: ["critical"],
+      ruleIds: [ruleId],
+      communityIds: [ruleId],
+      limit: 50,
+    });
   });
 });

@@ -53,3 +53,17 @@ export function inboxHref(slug: string, view: InboxView): string {
 export function hasInboxFilters(view: InboxView): boolean {
   return view.unread || view.severity !== "" || view.rule !== "" || view.community !== "" || view.archived;
 }
+
+export const inboxPageSize = 50;
+
+/** What `inbox.list` is asked for a view of the URL (without the workspace and the cursor). */
+export function inboxListInput(view: InboxView) {
+  return {
+    archived: view.archived,
+    ...(view.unread ? { unread: true } : {}),
+    ...(view.severity ? { severities: [view.severity] } : {}),
+    ...(view.rule ? { ruleIds: [view.rule] } : {}),
+    ...(view.community ? { communityIds: [view.community] } : {}),
+    limit: inboxPageSize,
+  };
+}

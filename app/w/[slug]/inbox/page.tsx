@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { InboxFilterBar } from "@/components/inbox/inbox-filter-bar";
 import { InboxList } from "@/components/inbox/inbox-list";
-import { hasInboxFilters, inboxHref, parseInboxSearchParams } from "@/components/inbox/inbox-search-params";
+import { hasInboxFilters, inboxHref, inboxListInput, parseInboxSearchParams } from "@/components/inbox/inbox-search-params";
 import { PageHeader } from "@/components/shell/app-shell";
 import { Card, CardBody } from "@/components/ui/card";
 import { getServerCaller, getWorkspaceForPage } from "@/server/api/server-caller";
@@ -18,7 +18,8 @@ export default async function InboxPage({ params, searchParams }: Props) {
   if (!current) notFound();
   const view = parseInboxSearchParams(await searchParams);
   const multi = current.workspace.mode === "multi";
-  const rules = await (await getServerCaller()).rule.list({ workspaceSlug: slug });
+  const caller = await getServerCaller();
+  const [rules, firstPage] = await Promise.all([caller.rule.list({ workspaceSlug: slug }), caller.inbox.list({ workspaceSlug: slug, ...inboxListInput(view) })]);
 
   const emptyMessage = hasInboxFilters(view) ? (
     <>
@@ -58,6 +59,7 @@ export default async function InboxPage({ params, searchParams }: Props) {
         <Card>
           <CardBody>
             <InboxFilterBar
+              key={inboxHref(slug, view)}
               slug={slug}
               view={view}
               rules={rules.map(({ id, name }) => ({ id, name }))}
@@ -66,7 +68,7 @@ export default async function InboxPage({ params, searchParams }: Props) {
           </CardBody>
         </Card>
         <Card>
-          <InboxList key={inboxHref(slug, view)} slug={slug} view={view} timeZone={current.workspace.timezone} showCommunity={multi} emptyMessage={emptyMessage} />
+          <InboxList key={inboxHref(slug, view)} slug={slug} view={view} firstPage={firstPage} timeZone={current.workspace.timezone} showCommunity={multi} emptyMessage={emptyMessage} />
         </Card>
       </div>
     </>
