@@ -76,6 +76,13 @@ test("a rule written in the editor previews recent events, then lights the bell 
   await page.getByTestId("field-matcher").getByRole("checkbox", { name: "not" }).check();
   await page.getByLabel("Values of condition 1").fill("10.0.0.0/8");
 
+  // CEL is checked by the server as it is typed: an unknown field is an error under the field.
+  const cel = page.getByLabel("CEL expression");
+  await cel.fill("event.nope == 1");
+  await expect(page.getByTestId("cel-status")).toContainText('event has no field "nope"');
+  await cel.fill("event.severityRank >= 2");
+  await expect(page.getByTestId("cel-status")).toContainText("Compiles");
+
   // The preview of the unsaved rule: the login from abroad matches, the office one does not, and says why.
   const preview = page.getByTestId("rule-preview");
   await expect(preview.getByTestId("preview-summary")).toHaveText("1 of 2 would match");
@@ -140,4 +147,54 @@ test("a rule written in the editor previews recent events, then lights the bell 
   await expect(rows).toHaveCount(0);
   await page.getByRole("tab", { name: "Archive" }).click();
   await expect(rows).toHaveCount(2);
+});
+
+test("rules are edited, duplicated (disabled), switched off and deleted after confirmation", async ({ page }) => {
+  const slug = await createWorkspace(page);
+  await page.goto(`/w/${slug}/rules/new`);
+  await page.getByLabel("Name", { exact: true }).fill("Critical alerts");
+  await page.getByLabel("Type or pattern").fill("alert.*");
+  await page.getByRole("button", { name: "Add", exact: true }).click();
+  await expect(page.getByTestId("rule-trigger")).toContainText("covers");
+  await page.getByLabel("Minimum severity").selectOption("critical");
+  await page.getByRole("button", { name: "Create rule" }).click();
+  await expect(page).toHaveURL(new RegExp(`/w/${slug}/rules$`));
+  const rows = page.getByTestId("rule-row");
+  await expect(rows.getByTestId("rule-conditions")).toHaveText("Critical or higher");
+
+  // Edit: the saved rule comes back into the editor as it was; a bad regex is refused beside its input.
+  await rows.getByRole("link", { name: "Edit" }).click();
+  await expect(page.getByLabel("Name", { exact: true })).toHaveValue("Critical alerts");
+  await expect(page.getByLabel("Minimum severity")).toHaveValue("critical");
+  await expect(page.getByTestId("rule-trigger")).toContainText("alert.*");
+  await page.getByRole("button", { name: "Add field condition" }).click();
+  await page.getByLabel("Field of condition 1").selectOption("title");
+  await page.getByLabel("Operator of condition 1").selectOption("regex");
+  await page.getByLabel("Value of condition 1").fill("(a+)+$");
+  await expect(page.getByTestId("field-matcher")).toContainText("nested repetition");
+  await page.getByLabel("Value of condition 1").fill("^prod-");
+  await page.getByLabel("Name", { exact: true }).fill("Critical production alerts");
+  await page.getByRole("button", { name: "Save rule" }).click();
+  await expect(page).toHaveURL(new RegExp(`/w/${slug}/rules$`));
+  await expect(rows.getByTestId("rule-name")).toHaveText("Critical production alerts");
+  await expect(rows.getByTestId("rule-conditions")).toHaveText("Critical or higher · title ~ /^prod-/");
+
+  // Duplicate: a disabled copy, so nothing is notified twice before it is changed.
+  await rows.getByRole("button", { name: "Duplicate" }).click();
+  await expect(rows).toHaveCount(2);
+  const copy = rows.filter({ hasText: "Critical production alerts (copy)" });
+  await expect(copy.getByRole("switch")).toHaveAttribute("aria-checked", "false");
+  await expect(copy).toContainText("Disabled");
+
+  // Switch the original off; delete the copy, after confirming.
+  const original = rows.filter({ has: page.getByTestId("rule-name").getByText("Critical production alerts", { exact: true }) });
+  await original.getByRole("switch").click();
+  await expect(original.getByRole("switch")).toHaveAttribute("aria-checked", "false");
+  await copy.getByRole("button", { name: "Delete" }).click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog).toContainText("This cannot be undone");
+  await dialog.getByRole("button", { name: "Delete rule" }).click();
+  await expect(rows).toHaveCount(1);
+  await page.reload();
+  await expect(rows.getByRole("switch")).toHaveAttribute("aria-checked", "false");
 });

@@ -3,16 +3,20 @@
 import { MAX_CEL_LENGTH } from "@/server/rules/rule-definition";
 import { parseCelProblem, type CelProblem } from "./cel-problem";
 
+export type CelFieldHelp = readonly { name: string; type: string; description: string }[];
+
 type Props = {
   value: string;
   onChange: (value: string) => void;
   /** The server's verdict on the expression as typed (rule.validate, debounced). */
   status: "idle" | "checking" | "checked";
   errors?: string[];
+  /** What `event` offers in an expression (server/rules/cel.ts), for the help below the field. */
+  fields: CelFieldHelp;
 };
 
 /** The optional CEL expression, checked by the server as it is typed. */
-export function CelField({ value, onChange, status, errors }: Props) {
+export function CelField({ value, onChange, status, errors, fields }: Props) {
   const problem = errors?.length ? parseCelProblem(errors[0]!, value) : null;
   const invalid = Boolean(problem);
 
@@ -27,7 +31,7 @@ export function CelField({ value, onChange, status, errors }: Props) {
         spellCheck={false}
         maxLength={MAX_CEL_LENGTH}
         className="block w-full rounded-md border border-zinc-300 px-3 py-2 font-mono text-sm shadow-sm placeholder:text-zinc-400 focus:border-zinc-900 focus:ring-1 focus:ring-zinc-900 focus:outline-none aria-invalid:border-red-600 aria-invalid:ring-red-600"
-        placeholder={'event.data.attempts > 3 && !event.actor.endsWith("@example.com")'}
+        placeholder={'event.severityRank >= 3 && event.actor != null && !event.actor.endsWith("@example.com")'}
         value={value}
         onChange={(e) => onChange(e.target.value)}
         aria-invalid={invalid ? true : undefined}
@@ -47,6 +51,22 @@ export function CelField({ value, onChange, status, errors }: Props) {
           </p>
         )}
       </div>
+      <details className="text-xs">
+        <summary className="cursor-pointer text-zinc-500 hover:text-zinc-900">
+          What <code className="font-mono">event</code> offers
+        </summary>
+        <table className="mt-1 w-full text-left">
+          <tbody className="divide-y divide-zinc-100">
+            {fields.map((field) => (
+              <tr key={field.name}>
+                <td className="py-1 pr-3 font-mono whitespace-nowrap text-zinc-900">event.{field.name}</td>
+                <td className="py-1 pr-3 whitespace-nowrap text-zinc-500">{field.type}</td>
+                <td className="py-1 text-zinc-600">{field.description}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
     </div>
   );
 }

@@ -7,7 +7,7 @@ import { Field } from "@/components/ui/field";
 import { Select } from "@/components/ui/input";
 import { severities, type Severity } from "@/server/events/severities";
 import { MAX_FIELD_MATCHERS } from "@/server/rules/rule-definition";
-import { CelField } from "./cel-field";
+import { CelField, type CelFieldHelp } from "./cel-field";
 import { FieldMatcherRow } from "./field-matcher-row";
 import { emptyMatcher, type RuleDraft } from "./rule-draft";
 import { errorsAt, errorsWithin, type RuleErrors } from "./rule-errors";
@@ -19,10 +19,11 @@ type Props = {
   sources: SourceOption[];
   errors: RuleErrors;
   celStatus: "idle" | "checking" | "checked";
+  celFields: CelFieldHelp;
 };
 
 /** Conditions that must all hold: minimum severity, sources, field matchers, and CEL for the rest. */
-export function ConditionBuilder({ draft, update, sources, errors, celStatus }: Props) {
+export function ConditionBuilder({ draft, update, sources, errors, celStatus, celFields }: Props) {
   const { matchers } = draft;
   return (
     <div className="space-y-5">
@@ -71,7 +72,7 @@ export function ConditionBuilder({ draft, update, sources, errors, celStatus }: 
         {errorsAt(errors, "conditions.fields") ? <p className="mt-1 text-xs font-medium text-red-700">{errorsAt(errors, "conditions.fields")![0]}</p> : null}
       </Section>
 
-      <CelField value={draft.cel} onChange={(cel) => update({ cel })} status={celStatus} errors={errorsAt(errors, "conditions.cel")} />
+      <CelField value={draft.cel} onChange={(cel) => update({ cel })} status={celStatus} errors={errorsAt(errors, "conditions.cel")} fields={celFields} />
     </div>
   );
 }

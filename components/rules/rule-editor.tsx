@@ -7,6 +7,7 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Field, FormError } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import type { CatalogEntry } from "@/server/rules/catalog/types";
+import type { CelFieldHelp } from "./cel-field";
 import { ConditionBuilder } from "./condition-builder";
 import { toDefinition, type RuleDraft } from "./rule-draft";
 import { errorsAt, unplacedErrors, type RuleErrors } from "./rule-errors";
@@ -31,10 +32,11 @@ export type RuleEditorProps = {
   /** Null unless the user is an admin (shared rules). */
   members: MemberOption[] | null;
   timeZone: string;
+  celFields: CelFieldHelp;
 };
 
 /** New and edit: name, scope, triggers, conditions, recipients, and the live preview. */
-export function RuleEditor({ workspaceSlug, ruleId, initial, catalog, sources, communities, members, timeZone }: RuleEditorProps) {
+export function RuleEditor({ workspaceSlug, ruleId, initial, catalog, sources, communities, members, timeZone, celFields }: RuleEditorProps) {
   const formRef = useRef<HTMLFormElement>(null);
   const [draft, setDraft] = useState(initial);
   const [clientErrors, setClientErrors] = useState<ReturnType<typeof validateDraft>>({});
@@ -79,7 +81,7 @@ export function RuleEditor({ workspaceSlug, ruleId, initial, catalog, sources, c
       </EditorCard>
 
       <EditorCard title="Conditions" description="All of them must hold for the event to notify.">
-        <ConditionBuilder draft={draft} update={update} sources={sources} errors={errors} celStatus={check.status} />
+        <ConditionBuilder draft={draft} update={update} sources={sources} errors={errors} celStatus={check.status} celFields={celFields} />
       </EditorCard>
 
       <RulePreview workspaceSlug={workspaceSlug} draft={draft} timeZone={timeZone} showCommunity={communities !== null} />

@@ -3,6 +3,7 @@ import type { RuleEditorProps } from "@/components/rules/rule-editor";
 import { getServerCaller, getWorkspaceForPage } from "@/server/api/server-caller";
 import { hasRole } from "@/server/members/roles";
 import { eventCatalog } from "@/server/rules/catalog";
+import { celEventFields } from "@/server/rules/cel";
 
 type Current = NonNullable<Awaited<ReturnType<typeof getWorkspaceForPage>>>;
 
@@ -19,6 +20,7 @@ export async function loadEditorContext(slug: string, current: Current): Promise
     workspaceSlug: slug,
     timeZone: current.workspace.timezone,
     catalog: eventCatalog,
+    celFields: celEventFields,
     sources: sources.map(({ id, name, communityName }) => ({ id, name, communityName: multi ? communityName : null })),
     communities: multi ? current.communities.map(({ id, name }) => ({ id, name })) : null,
     members: members?.map(({ userId, email, name, role }) => ({ userId, email, name, role })) ?? null,
