@@ -19,6 +19,7 @@ import { TriggerField } from "./trigger-field";
 import { placedErrorPaths, validateDraft } from "./validate-draft";
 import { useDefinitionCheck } from "./use-definition-check";
 import { useSaveRule } from "./use-save-rule";
+import { useUnsavedWarning } from "./use-unsaved-warning";
 
 export type RuleEditorProps = {
   workspaceSlug: string;
@@ -39,24 +40,27 @@ export type RuleEditorProps = {
 export function RuleEditor({ workspaceSlug, ruleId, initial, catalog, sources, communities, members, timeZone, celFields }: RuleEditorProps) {
   const formRef = useRef<HTMLFormElement>(null);
   const [draft, setDraft] = useState(initial);
-  const [clientErrors, setClientErrors] = useState<ReturnType<typeof validateDraft>>({});
+  // After the first "Save", the browser's checks follow every change, so fixed fields clear at once.
+  const [attempted, setAttempted] = useState(false);
+  const multi = communities !== null;
+  const clientErrors = attempted ? validateDraft(draft, { multi }) : {};
   const update = (change: Partial<RuleDraft>) => setDraft((current) => ({ ...current, ...change }));
   // Bring the first problem into view once it is rendered.
   const showFirstProblem = () =>
     requestAnimationFrame(() => formRef.current?.querySelector('[role="alert"]')?.scrollIntoView({ block: "center", behavior: "smooth" }));
   const save = useSaveRule(workspaceSlug, ruleId, showFirstProblem);
   const check = useDefinitionCheck(workspaceSlug, toDefinition(draft));
+  useUnsavedWarning(draft !== initial && !save.isPending);
   // What the server finds in the conditions as they are typed (CEL, regex, CIDR) shows at once;
   // the rest after "Save" — the browser's checks, else the server's.
   const submitted = Object.keys(clientErrors).length ? clientErrors : save.errors;
-  const errors = { ...liveErrors(check.errors), ...submitted };
+  const errors = { ...liveErrors(check.errors, draft), ...submitted };
   const leftover = unplacedErrors(submitted, placedErrorPaths);
 
   function onSubmit(event: FormEvent) {
     event.preventDefault();
-    const found = validateDraft(draft, { multi: communities !== null });
-    setClientErrors(found);
-    if (Object.keys(found).length === 0) save.mutate(draft);
+    setAttempted(true);
+    if (Object.keys(validateDraft(draft, { multi })).length === 0) save.mutate(draft);
     else showFirstProblem();
   }
 
@@ -116,7 +120,17 @@ function EditorCard({ title, description, children }: { title: string; descripti
   );
 }
 
-/** Of the as-you-type check, only what the user is typing into: conditions, not empty triggers. */
-function liveErrors(errors: RuleErrors): RuleErrors {
-  return Object.fromEntries(Object.entries(errors).filter(([path]) => path.startsWith("conditions.")));
+/**
+ * Of the as-you-type check, only what the user has typed: the conditions' errors, except those
+ * of a field condition still blank (a row just added is not yet a mistake).
+ */
+function liveErrors(errors: RuleErrors, draft: RuleDraft): RuleErrors {
+  return Object.fromEntries(
+    Object.entries(errors).filter(([path]) => {
+      if (!path.startsWith("conditions.")) return false;
+      const row = /^conditions\.fields\.(\d+)\./.exec(path);
+      const matcher = row ? draft.matchers[Number(row[1])] : undefined;
+      return !matcher || matcher.value.trim() !== "" || matcher.list.trim() !== "";
+    }),
+  );
 }
