@@ -21,6 +21,7 @@ import {
   ruleRecipients,
   rules,
   ruleTriggers,
+  ruleVersions,
   users,
   workspaces,
   type Role,
@@ -177,6 +178,7 @@ export async function snapshotWorkspace(db: Db, workspaceId: string) {
     ruleTriggers: await rowsOf(ruleTriggers, "workspace_id"),
     ruleCommunities: await rowsOf(ruleCommunities, "workspace_id"),
     ruleRecipients: await rowsOf(ruleRecipients, "workspace_id"),
+    ruleVersions: await rowsOf(ruleVersions, "workspace_id"),
     notifications: await rowsOf(notifications, "workspace_id"),
     notificationPreferences: await rowsOf(notificationPreferences, "workspace_id"),
   };

@@ -4,7 +4,7 @@ import { events, memberships, notifications, users, type Role } from "@/server/d
 import type { MatchableEvent } from "@/server/rules/rule-definition";
 import { storedRuleMatches } from "@/server/rules/rule-evaluation";
 import { matchableEventColumns } from "@/server/rules/matchable-event-columns";
-import { ruleCoversCommunity, selectCandidateRules, type CandidateRule } from "@/server/rules/select-candidate-rules";
+import { candidateRuleCache, ruleCoversCommunity, type CandidateRule } from "@/server/rules/select-candidate-rules";
 import { findInAppDisabledUsers } from "./preferences";
 
 /** Rows per INSERT: 7 parameters each, far below PostgreSQL's 65,535. */
@@ -43,17 +43,17 @@ export async function fanOutToInbox(db: Db, workspaceId: string, eventIds: reado
   result.events = loaded.length;
   if (loaded.length === 0) return result;
 
-  const candidates = await selectCandidateRules(
+  const byType = await candidateRuleCache.candidatesByType(
     db,
     workspaceId,
-    [...new Set(loaded.map((e) => e.type))],
+    loaded.map((e) => e.type),
   );
-  result.candidates = candidates.length;
-  if (candidates.length === 0) return result;
+  result.candidates = new Set([...byType.values()].flat().map((rule) => rule.id)).size;
+  if (result.candidates === 0) return result;
 
   const matches: { event: MatchableEvent; rule: CandidateRule }[] = [];
   for (const event of loaded) {
-    for (const rule of candidates) {
+    for (const rule of byType.get(event.type) ?? []) {
       if (!rule.notifyInApp) continue;
       if (!ruleCoversCommunity(rule, event.communityId)) continue;
       // Triggers first, then severity, source, field matchers, CEL: cheapest first.

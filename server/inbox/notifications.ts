@@ -1,6 +1,6 @@
-import { and, count, desc, eq, inArray, isNotNull, isNull, lte, sql, type SQL } from "drizzle-orm";
-import type { Db, DbOrTx } from "@/server/db/client";
-import { communities, events, intakeSources, memberships, notifications, rules } from "@/server/db/schema";
+import { and, count, desc, eq, inArray, isNotNull, isNull, lte, sql, type Placeholder, type SQL } from "drizzle-orm";
+import type { Db } from "@/server/db/client";
+import { communities, events, memberships, notifications, rules } from "@/server/db/schema";
 import { DomainError } from "@/server/errors";
 import {
   defaultInboxPageSize,
@@ -38,6 +38,67 @@ function decodeCursor(value: string): Cursor {
 const ownedBy = (owner: InboxOwner) => and(eq(notifications.workspaceId, owner.workspaceId), eq(notifications.userId, owner.userId));
 const isUnread = and(isNull(notifications.readAt), isNull(notifications.archivedAt));
 
+const pageColumns = {
+  id: notifications.id,
+  eventId: notifications.eventId,
+  ruleId: notifications.ruleId,
+  ruleName: rules.name,
+  communityId: notifications.communityId,
+  communityName: communities.name,
+  severity: notifications.severity,
+  createdAt: notifications.createdAt,
+  readAt: notifications.readAt,
+  archivedAt: notifications.archivedAt,
+  event: {
+    type: events.type,
+    title: events.title,
+    severity: events.severity,
+    actor: events.actor,
+    occurredAt: events.occurredAt,
+    receivedAt: events.receivedAt,
+  },
+  cursorAt: sql<string>`to_char(${notifications.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+};
+
+/** The page query, joined to the event (same workspace) and the names of its rule and community. */
+function pageQuery(db: Db, workspaceId: string | Placeholder, where: SQL | undefined, limit: number | Placeholder) {
+  return db
+    .select(pageColumns)
+    .from(notifications)
+    .innerJoin(events, and(eq(events.id, notifications.eventId), eq(events.workspaceId, workspaceId)))
+    .leftJoin(rules, and(eq(rules.id, notifications.ruleId), eq(rules.workspaceId, workspaceId)))
+    .leftJoin(communities, and(eq(communities.id, notifications.communityId), eq(communities.workspaceId, workspaceId)))
+    .where(where)
+    .orderBy(desc(notifications.createdAt), desc(notifications.id))
+    .limit(limit);
+}
+
+/*
+ * The bell and the inbox's first page are read on every page view and every push: those two
+ * statements are prepared once per database handle (named statements on PostgreSQL, so they are
+ * neither parsed nor planned again). Filtered and later pages are built as they come.
+ */
+const placeholders = { workspaceId: sql.placeholder("workspaceId"), userId: sql.placeholder("userId"), limit: sql.placeholder("limit") };
+
+function prepareHotQueries(db: Db) {
+  const own = and(eq(notifications.workspaceId, placeholders.workspaceId), eq(notifications.userId, placeholders.userId));
+  return {
+    unread: db
+      .select({ n: count() })
+      .from(notifications)
+      .where(and(own, isUnread))
+      .prepare("tocsin_inbox_unread_count"),
+    firstPage: pageQuery(db, placeholders.workspaceId, and(own, isNull(notifications.archivedAt)), placeholders.limit).prepare("tocsin_inbox_first_page"),
+  };
+}
+
+const hotQueries = new WeakMap<Db, ReturnType<typeof prepareHotQueries>>();
+function hot(db: Db) {
+  let queries = hotQueries.get(db);
+  if (!queries) hotQueries.set(db, (queries = prepareHotQueries(db)));
+  return queries;
+}
+
 /**
  * A page of the caller's inbox (or archive), newest first, with the event's title, type and
  * severity and the names of its rule and community. `nextCursor` is null on the last page.
@@ -57,37 +118,10 @@ export async function listNotifications(db: Db, owner: InboxOwner, rawInput: Lis
     conditions.push(lte(notifications.createdAt, sql`${at}`), sql`(${notifications.createdAt}, ${notifications.id}) < (${at}, ${cursor.id}::uuid)`);
   }
 
-  const rows = await db
-    .select({
-      id: notifications.id,
-      eventId: notifications.eventId,
-      ruleId: notifications.ruleId,
-      ruleName: rules.name,
-      communityId: notifications.communityId,
-      communityName: communities.name,
-      severity: notifications.severity,
-      createdAt: notifications.createdAt,
-      readAt: notifications.readAt,
-      archivedAt: notifications.archivedAt,
-      event: {
-        type: events.type,
-        title: events.title,
-        severity: events.severity,
-        actor: events.actor,
-        occurredAt: events.occurredAt,
-        receivedAt: events.receivedAt,
-        sourceName: intakeSources.name,
-      },
-      cursorAt: sql<string>`to_char(${notifications.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
-    })
-    .from(notifications)
-    .innerJoin(events, and(eq(events.id, notifications.eventId), eq(events.workspaceId, owner.workspaceId)))
-    .leftJoin(rules, and(eq(rules.id, notifications.ruleId), eq(rules.workspaceId, owner.workspaceId)))
-    .leftJoin(communities, and(eq(communities.id, notifications.communityId), eq(communities.workspaceId, owner.workspaceId)))
-    .leftJoin(intakeSources, and(eq(intakeSources.id, events.sourceId), eq(intakeSources.workspaceId, owner.workspaceId)))
-    .where(and(...conditions))
-    .orderBy(desc(notifications.createdAt), desc(notifications.id))
-    .limit(limit + 1);
+  const plainFirstPage = conditions.length === 2 && !input.archived;
+  const rows = plainFirstPage
+    ? await hot(db).firstPage.execute({ workspaceId: owner.workspaceId, userId: owner.userId, limit: limit + 1 })
+    : await pageQuery(db, owner.workspaceId, and(...conditions), limit + 1);
 
   const page = rows.slice(0, limit);
   const last = page.at(-1);
@@ -106,8 +140,8 @@ export async function listLatestNotifications(db: Db, owner: InboxOwner) {
 }
 
 /** Unread entries of the inbox (archived ones never count). */
-export async function countUnread(db: DbOrTx, owner: InboxOwner): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(notifications).where(and(ownedBy(owner), isUnread));
+export async function countUnread(db: Db, owner: InboxOwner): Promise<number> {
+  const [row] = await hot(db).unread.execute({ workspaceId: owner.workspaceId, userId: owner.userId });
   return row?.n ?? 0;
 }
 

@@ -1,7 +1,9 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
-import { ruleCommunities, ruleRecipients, rules, ruleTriggers, type Role } from "@/server/db/schema";
+import { ruleCommunities, ruleRecipients, rules, ruleTriggers, ruleVersions, type Role } from "@/server/db/schema";
+import { BoundedCache } from "./bounded-cache";
 import { maxEventTypeLength } from "./event-type";
+import { matchesTypePattern } from "./type-pattern";
 
 /*
  * Candidate selection: which rules of a workspace can match events of some types, without
@@ -12,6 +14,11 @@ import { maxEventTypeLength } from "./event-type";
  * the type's own prefixes — `literal_prefix = any(<every prefix of the type>)`, answered by the
  * (workspace_id, literal_prefix) index with one probe per prefix, however many rules there are.
  * The candidates are then tested properly (patterns, scope, conditions) in memory.
+ *
+ * The fan-out keeps what it selected per workspace and event type, for as long as the
+ * workspace's rule version (rule_versions, bumped by a trigger on every change to its rules,
+ * cascades included) stays the same: one primary-key read per job instead of a selection per
+ * type, and none per event.
  */
 
 /** Every prefix of `type`, from the empty one to the whole type (types are at most 120 characters). */
@@ -115,3 +122,51 @@ export function ruleCoversCommunity(rule: Pick<CandidateRule, "scope" | "communi
   if (rule.scope === "community") return rule.communityId === communityId;
   return rule.scopeCommunityIds.includes(communityId);
 }
+
+/** The workspace's rule version: any change to its rules (cascades included) changes it. */
+export async function readRulesVersion(db: Db, workspaceId: string): Promise<number> {
+  const [row] = await db.select({ version: ruleVersions.version }).from(ruleVersions).where(eq(ruleVersions.workspaceId, workspaceId));
+  return row?.version ?? 0;
+}
+
+type WorkspaceCandidates = { version: number; byType: Map<string, CandidateRule[]> };
+
+/** Distinct event types remembered per workspace; beyond it the workspace's entry starts afresh. */
+const MAX_TYPES_PER_WORKSPACE = 2_000;
+
+/**
+ * Candidate rules per event type, remembered per workspace until its rule version changes. Each
+ * process has its own; every job reads the version first, so no process uses rules that have
+ * changed since the job began.
+ */
+export class CandidateRuleCache {
+  private readonly workspaces: BoundedCache<string, WorkspaceCandidates>;
+
+  constructor(maxWorkspaces = 1_000) {
+    this.workspaces = new BoundedCache(maxWorkspaces);
+  }
+
+  /** The enabled rules with a trigger matching each of `types` (a type no rule listens to: an empty list). */
+  async candidatesByType(db: Db, workspaceId: string, types: readonly string[]): Promise<Map<string, CandidateRule[]>> {
+    const version = await readRulesVersion(db, workspaceId);
+    let entry = this.workspaces.get(workspaceId);
+    if (!entry || entry.version !== version || entry.byType.size > MAX_TYPES_PER_WORKSPACE) {
+      entry = { version, byType: new Map() };
+      this.workspaces.set(workspaceId, entry);
+    }
+    const unique = [...new Set(types)];
+    const missing = unique.filter((type) => !entry.byType.has(type));
+    if (missing.length > 0) {
+      const selected = await selectCandidateRules(db, workspaceId, missing);
+      for (const type of missing) entry.byType.set(type, selected.filter((rule) => rule.triggers.some((pattern) => matchesTypePattern(pattern, type))));
+    }
+    return new Map(unique.map((type) => [type, entry.byType.get(type)!]));
+  }
+
+  clear(): void {
+    this.workspaces.clear();
+  }
+}
+
+/** The process's cache, used by the fan-out. */
+export const candidateRuleCache = new CandidateRuleCache();

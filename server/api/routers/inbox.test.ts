@@ -67,7 +67,7 @@ describe("inbox, preference and inbox settings", () => {
         readAt: null,
         archivedAt: null,
         severity: "critical",
-        event: { title: "Event 24", severity: "critical", type: "alert.created", actor: "user24@example.test", sourceName: ws.sources[0]!.name },
+        event: { title: "Event 24", severity: "critical", type: "alert.created", actor: "user24@example.test" },
         communityName: ws.communities.find((c) => c.id === ws.sources[0]!.communityId)!.name,
       });
       const seen = [...first.items];

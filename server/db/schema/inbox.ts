@@ -41,8 +41,14 @@ export const notifications = pgTable(
   },
   (t) => [
     uniqueIndex("notifications_user_id_event_id_rule_id_key").on(t.userId, t.eventId, t.ruleId),
-    // The inbox page and the bell's dropdown: a user's entries in a workspace, newest first.
-    index("notifications_workspace_id_user_id_created_at_idx").on(t.workspaceId, t.userId, t.createdAt.desc(), t.id.desc()),
+    // The inbox page and the bell's dropdown: a user's entries in a workspace, newest first; the
+    // archive likewise. Two partial indexes, so that each list reads its own entries in order.
+    index("notifications_inbox_idx")
+      .on(t.workspaceId, t.userId, t.createdAt.desc(), t.id.desc())
+      .where(sql`${t.archivedAt} is null`),
+    index("notifications_archive_idx")
+      .on(t.workspaceId, t.userId, t.createdAt.desc(), t.id.desc())
+      .where(sql`${t.archivedAt} is not null`),
     // The bell's count: unread, not archived.
     index("notifications_unread_idx")
       .on(t.workspaceId, t.userId)

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, index, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, boolean, check, index, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { uuidv7 } from "uuidv7";
 import type { RuleConditions } from "@/server/rules/rule-definition";
 import { users } from "./auth";
@@ -128,3 +128,16 @@ export const ruleRecipients = pgTable(
     index("rule_recipients_workspace_id_idx").on(t.workspaceId),
   ],
 );
+
+/**
+ * A counter per workspace, bumped by a statement trigger on `rules` (see the migration) whenever
+ * any of its rules is created, changed or deleted — cascades included. The fan-out caches its
+ * candidate rules per workspace and event type, and reads this one row per job to know whether
+ * the cache still holds.
+ */
+export const ruleVersions = pgTable("rule_versions", {
+  workspaceId: uuid("workspace_id")
+    .primaryKey()
+    .references(() => workspaces.id, { onDelete: "cascade" }),
+  version: bigint("version", { mode: "number" }).notNull().default(0),
+});
