@@ -1,4 +1,4 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
 import { notificationPreferences } from "@/server/db/schema";
 import { preferenceKeys, type NotificationPreferenceValues, type UpdatePreferencesInput } from "./inbox-schemas";
@@ -41,16 +41,4 @@ export async function updatePreferences(db: Db, owner: InboxOwner, input: Update
     })
     .returning();
   return valuesOf(row);
-}
-
-/** In-app on or off for each of `userIds` in the workspace (the fan-out's question). */
-export async function findInAppDisabledUsers(db: Db, workspaceId: string, userIds: readonly string[]): Promise<Set<string>> {
-  if (userIds.length === 0) return new Set();
-  const rows = await db
-    .select({ userId: notificationPreferences.userId })
-    .from(notificationPreferences)
-    .where(
-      and(eq(notificationPreferences.workspaceId, workspaceId), inArray(notificationPreferences.userId, [...userIds]), eq(notificationPreferences.inApp, false)),
-    );
-  return new Set(rows.map((row) => row.userId));
 }

@@ -146,9 +146,13 @@ export class CandidateRuleCache {
     this.workspaces = new BoundedCache(maxWorkspaces);
   }
 
-  /** The enabled rules with a trigger matching each of `types` (a type no rule listens to: an empty list). */
-  async candidatesByType(db: Db, workspaceId: string, types: readonly string[]): Promise<Map<string, CandidateRule[]>> {
-    const version = await readRulesVersion(db, workspaceId);
+  /**
+   * The enabled rules with a trigger matching each of `types` (a type no rule listens to: an
+   * empty list). `knownVersion`: the workspace's rule version, when the caller read it already.
+   */
+  async candidatesByType(db: Db, workspaceId: string, types: readonly string[], knownVersion?: number): Promise<Map<string, CandidateRule[]>> {
+    // The version must be read before the rules (a change in between is then caught next time).
+    const version = knownVersion ?? (await readRulesVersion(db, workspaceId));
     let entry = this.workspaces.get(workspaceId);
     if (!entry || entry.version !== version || entry.byType.size > MAX_TYPES_PER_WORKSPACE) {
       entry = { version, byType: new Map() };

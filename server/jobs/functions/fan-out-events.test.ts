@@ -115,14 +115,14 @@ describe("fan-out-events", () => {
     expect(await inbox(foreign)).toEqual([]);
     // Candidates: the three enabled rules with a fitting trigger prefix (not the disabled one, not B's).
     expect(first.result).toEqual({ events: 6, candidates: 3, matches: 5, inserted: 8, users: 3 });
-    expect(first.stepIds).toEqual(["write-notifications", "notify-inbox"]);
+    expect(first.stepIds).toEqual(["write-notifications"]);
 
     const rows = await handle.db.select().from(notifications).where(inArray(notifications.eventId, ids));
     expect(rows.every((row) => row.workspaceId === ws.workspace.id && row.readAt === null && row.archivedAt === null)).toBe(true);
     const beta3 = rows.find((row) => row.eventId === ids[3]);
     expect(beta3).toMatchObject({ communityId: beta.communityId, severity: "critical" });
 
-    // Again: nothing new, nobody signalled.
+    // Again: nothing new (and so nobody signalled).
     const second = await fanOut(ws.workspace.id, ids);
     expect(second.result).toEqual({ events: 6, candidates: 3, matches: 5, inserted: 0, users: 0 });
     expect(second.stepIds).toEqual(["write-notifications"]);

@@ -1,25 +1,21 @@
 import { fanOutToInbox } from "@/server/inbox/fan-out-to-inbox";
-import { notifyInbox } from "@/server/inbox/realtime";
 import { eventsIngested, inngest } from "../client";
 import { jobDb } from "../job-db";
 
 /**
  * On `tocsin/events.ingested` ({ workspaceId, eventIds }): writes the inbox entries the
  * workspace's rules call for (candidate rules by workspace and type prefix, scope, conditions,
- * recipients; batched inserts under the (user, event, rule) key), then signals the affected
- * inboxes. Running it twice for the same events creates nothing twice, so retries, the sweeper's
+ * recipients; batched inserts under the (user, event, rule) key, each signalling the inboxes
+ * it changed). Running it twice for the same events creates nothing twice, so retries, the sweeper's
  * resends and Inngest's at-least-once delivery are all harmless.
  */
 export const fanOutIngestedEvents = inngest.createFunction(
   { id: "fan-out-events", name: "Fan out events", triggers: [eventsIngested], retries: 4 },
   async ({ event, step }) => {
     const { workspaceId, eventIds } = event.data;
+    // One step: each insert statement also signals the inboxes it changed, so a retry inserts
+    // and signals exactly what is still missing.
     const written = await step.run("write-notifications", () => fanOutToInbox(jobDb(), workspaceId, eventIds));
-    // Its own step: a failed signal is retried without re-matching (which would insert nothing
-    // new and so signal nobody).
-    if (written.userIds.length > 0) {
-      await step.run("notify-inbox", () => notifyInbox(jobDb(), written.userIds.map((userId) => ({ workspaceId, userId }))));
-    }
     return { events: written.events, candidates: written.candidates, matches: written.matches, inserted: written.inserted, users: written.userIds.length };
   },
 );
