@@ -1,10 +1,13 @@
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { and, eq } from "drizzle-orm";
+import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/server/db/client";
 import { rules, ruleTriggers } from "@/server/db/schema";
 import { createTestDatabase } from "@/server/db/test-database";
 import { insertEvents } from "@/server/events/test-events";
-import { callHttp, countRows, expectTrpcError, seedTwoWorkspaces, seedWorkspace, snapshotWorkspace, type SeededWorkspace } from "../test-helpers";
+import { appRouter } from "../root";
+import { callHttp, countRows, expectTrpcError, seedTwoWorkspaces, seedWorkspace, snapshotWorkspace, TEST_ORIGIN, type SeededWorkspace } from "../test-helpers";
 
 describe("rule router", () => {
   let handle: DbHandle;
@@ -270,6 +273,23 @@ describe("rule router", () => {
       expect(Object.keys(result.errors).sort()).toEqual(["conditions.fields.0.blocks", "conditions.minSeverity", "triggers.1"]);
       const clean = await ws.callers.viewer.rule.validate({ workspaceSlug: ws.slug, triggers: ["acme.unknown"], conditions: {} });
       expect(clean).toEqual({ errors: {}, warnings: { "triggers.0": [expect.stringContaining("no known event type")] } });
+    });
+
+    it("takes a definition too large for a URL as a POST query, as the editor sends it", async () => {
+      const values = Array.from({ length: 100 }, (_, i) => `${"x".repeat(400)}-${i}`);
+      const conditions = { fields: Array.from({ length: 5 }, () => ({ field: "title", operator: "oneOf", values })) };
+      const body = JSON.stringify(superjson.serialize({ workspaceSlug: ws.slug, triggers: ["alert.*"], conditions }));
+      expect(body.length).toBeGreaterThan(200_000);
+      const response = await fetchRequestHandler({
+        endpoint: "/api/trpc",
+        req: new Request(new URL("/api/trpc/rule.validate", TEST_ORIGIN), { method: "POST", body, headers: { "content-type": "application/json" } }),
+        router: appRouter,
+        allowMethodOverride: true,
+        createContext: () => ({ db: handle.db, user: ws.users.viewer, origin: TEST_ORIGIN }),
+      });
+      expect(response.status).toBe(200);
+      const result = superjson.deserialize<{ errors: object }>(((await response.json()) as { result: { data: Parameters<typeof superjson.deserialize>[0] } }).result.data);
+      expect(result.errors).toEqual({});
     });
 
     it("previews the latest events in scope, matched or not with the reason, never another community's or workspace's", async () => {
