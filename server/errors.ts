@@ -6,12 +6,15 @@ export class DomainError extends Error {
   readonly code: DomainErrorCode;
   /** The input field the error is about, so a form can show it beside that field. */
   readonly field?: string;
+  /** Several fields at once (e.g. every problem of a rule), keyed by dotted path such as `conditions.cel`. */
+  readonly fieldErrors?: Record<string, string[]>;
 
-  constructor(code: DomainErrorCode, message: string, options: { field?: string } = {}) {
+  constructor(code: DomainErrorCode, message: string, options: { field?: string; fieldErrors?: Record<string, string[]> } = {}) {
     super(message);
     this.name = "DomainError";
     this.code = code;
     this.field = options.field;
+    this.fieldErrors = options.fieldErrors;
   }
 }
 

@@ -2,6 +2,7 @@ import { resolveAuthSecret } from "@/server/auth/secret";
 import { getRuntimeMode } from "@/server/config/runtime";
 import { getDbHandle } from "@/server/db/client";
 import { migrateDatabase } from "@/server/db/migrate";
+import { startInboxRealtime } from "@/server/inbox/realtime";
 import { isInngestConfigured } from "@/server/jobs/client";
 import { jobFunctions } from "@/server/jobs/functions";
 import { startInlineRunner } from "@/server/jobs/inline-runner";
@@ -22,6 +23,8 @@ async function start(): Promise<void> {
     await migrateDatabase(getDbHandle());
     // Without an Inngest server, the job functions run in this process.
     if (!isInngestConfigured()) startInlineRunner({ functions: jobFunctions });
+    // The bell's live count: this process LISTENs once and feeds its SSE streams.
+    await startInboxRealtime(getDbHandle()).ready;
   } catch (error) {
     // A server that cannot migrate or has no secret must not serve half-working pages.
     console.error(`[tocsin] cannot start: ${error instanceof Error ? error.message : String(error)}`);

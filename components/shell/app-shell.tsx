@@ -2,24 +2,27 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import type { WorkspaceMode } from "@/server/db/schema/workspaces";
 import type { Role } from "@/server/members/roles";
+import { NotificationBell } from "./notification-bell";
 import { SidebarNav, type NavItem } from "./sidebar-nav";
 import { UserMenu } from "./user-menu";
 import { WorkspaceSwitcher } from "./workspace-switcher";
 
 type Props = {
-  workspace: { slug: string; name: string; mode: WorkspaceMode };
+  workspace: { slug: string; name: string; mode: WorkspaceMode; timezone: string };
   role: Role;
   workspaces: { slug: string; name: string; role: Role }[];
   userEmail: string;
   children: ReactNode;
 };
 
-// Sections appear here as they are built (Events, Rules, Channels, Sources, Inbox and Audit
-// come with later work); a link to a section that does not exist yet is never shown.
+// Sections appear here as they are built (Channels and Audit come with later work); a link to
+// a section that does not exist yet is never shown.
 function getNavItems(slug: string, mode: WorkspaceMode): NavItem[] {
   const base = `/w/${slug}`;
   return [
     { href: `${base}/events`, label: "Events" },
+    { href: `${base}/inbox`, label: "Inbox" },
+    { href: `${base}/rules`, label: "Rules" },
     ...(mode === "multi" ? [{ href: `${base}/communities`, label: "Communities" }] : []),
     { href: `${base}/sources`, label: "Sources" },
     { href: `${base}/members`, label: "Members" },
@@ -37,7 +40,10 @@ export function AppShell({ workspace, role, workspaces, userEmail, children }: P
           </Link>
           <WorkspaceSwitcher current={{ ...workspace, role }} workspaces={workspaces} />
         </div>
-        <UserMenu email={userEmail} />
+        <div className="flex items-center gap-2">
+          <NotificationBell workspaceSlug={workspace.slug} timeZone={workspace.timezone} showCommunity={workspace.mode === "multi"} />
+          <UserMenu email={userEmail} />
+        </div>
       </header>
       <div className="mx-auto flex max-w-6xl gap-8 px-4 py-6">
         <aside className="w-48 shrink-0">

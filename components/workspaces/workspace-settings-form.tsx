@@ -11,12 +11,18 @@ import { parseForm } from "@/components/ui/parse-form";
 import type { WorkspaceMode } from "@/server/db/schema/workspaces";
 import { workspaceSettingsInput, type WorkspaceSettingsInput } from "@/server/workspaces/workspace-schemas";
 
-type Props = { workspaceSlug: string; initial: WorkspaceSettingsInput; canEdit: boolean };
+type Props = { workspaceSlug: string; initial: Required<WorkspaceSettingsInput>; canEdit: boolean };
+
+// Numbers are edited as text, so a cleared field stays empty instead of jumping to 0.
+const numericKeys = ["retentionDays", "webhookChannelCap", "inboxCap", "inboxAutoArchiveDays"] as const;
 
 export function WorkspaceSettingsForm({ workspaceSlug, initial, canEdit }: Props) {
   const trpc = useTRPC();
   const router = useRouter();
-  const [values, setValues] = useState({ ...initial, retentionDays: String(initial.retentionDays), webhookChannelCap: String(initial.webhookChannelCap) });
+  const [values, setValues] = useState({
+    ...initial,
+    ...(Object.fromEntries(numericKeys.map((key) => [key, String(initial[key])])) as Record<(typeof numericKeys)[number], string>),
+  });
   const [clientErrors, setClientErrors] = useState<FieldErrors>({});
   const [saved, setSaved] = useState(false);
   const update = useMutation(trpc.workspace.updateSettings.mutationOptions({ onSuccess: () => (setSaved(true), router.refresh()) }));
@@ -30,7 +36,7 @@ export function WorkspaceSettingsForm({ workspaceSlug, initial, canEdit }: Props
     event.preventDefault();
     const parsed = parseForm(
       workspaceSettingsInput,
-      { ...values, retentionDays: Number(values.retentionDays), webhookChannelCap: Number(values.webhookChannelCap) },
+      { ...values, ...Object.fromEntries(numericKeys.map((key) => [key, values[key].trim() === "" ? Number.NaN : Number(values[key])])) },
       setClientErrors,
     );
     if (parsed) update.mutate({ workspaceSlug, ...parsed });
@@ -57,6 +63,21 @@ export function WorkspaceSettingsForm({ workspaceSlug, initial, canEdit }: Props
             <option value="single">Single</option>
             <option value="multi">Multi</option>
           </Select>
+        </Field>
+        <h3 className="pt-2 text-sm font-semibold text-zinc-900 sm:col-span-2">Inbox</h3>
+        <Field id="settings-inbox-cap" label="Entries kept per member" hint="Beyond it, the oldest are archived, read ones first" errors={errors.inboxCap}>
+          <Input id="settings-inbox-cap" type="number" min={100} max={1000000} value={values.inboxCap} onChange={set("inboxCap")} aria-invalid={errors.inboxCap ? true : undefined} />
+        </Field>
+        <Field id="settings-inbox-auto-archive" label="Archive entries after (days)" errors={errors.inboxAutoArchiveDays}>
+          <Input
+            id="settings-inbox-auto-archive"
+            type="number"
+            min={1}
+            max={3650}
+            value={values.inboxAutoArchiveDays}
+            onChange={set("inboxAutoArchiveDays")}
+            aria-invalid={errors.inboxAutoArchiveDays ? true : undefined}
+          />
         </Field>
       </fieldset>
       {canEdit ? (

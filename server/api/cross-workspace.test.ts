@@ -1,6 +1,7 @@
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/server/db/client";
+import { notifications } from "@/server/db/schema";
 import { createTestDatabase } from "@/server/db/test-database";
 import { insertEvents } from "@/server/events/test-events";
 import { appRouter } from "./root";
@@ -20,6 +21,10 @@ import {
 type Fixture = { a: SeededWorkspace; b: SeededWorkspace };
 /** Events of each workspace (set in beforeAll), for the event log's cases. */
 const eventIds: { a: string[]; b: string[] } = { a: [], b: [] };
+/** B's rules (each role's personal rule and a shared one) and inbox entries, set in beforeAll. */
+const bRuleIds: string[] = [];
+const bNotificationIds: string[] = [];
+const ruleBody = { name: "Intruder", triggers: ["*"], conditions: {} };
 type WorkspaceCase = {
   /** An input (besides workspaceSlug) naming B's own things, valid for B's owner. */
   input: (f: Fixture) => Record<string, unknown>;
@@ -95,6 +100,61 @@ const workspaceCases: Record<string, WorkspaceCase> = {
     foreignIds: () => eventIds.b.map((eventId) => ({ eventId })),
   },
   "event.volume": { input: ({ b }) => ({ communityIds: b.communities.map((c) => c.id) }) },
+  "rule.list": { input: ({ b }) => ({ communityId: b.communities[0]!.id }) },
+  "rule.get": {
+    input: () => ({ ruleId: bRuleIds[0]! }),
+    foreignIds: () => bRuleIds.map((ruleId) => ({ ruleId })),
+  },
+  "rule.create": {
+    input: ({ b }) => ({ ...ruleBody, communityId: b.communities[0]!.id }),
+    foreignIds: ({ a, b }) => [
+      ...b.communities.map((c) => ({ ...ruleBody, communityId: c.id })),
+      { ...ruleBody, communityId: a.communities[0]!.id, scope: "communities", communityIds: b.communities.map((c) => c.id) },
+      { ...ruleBody, communityId: a.communities[0]!.id, conditions: { sourceIds: b.sources.map((src) => src.id) } },
+      { ...ruleBody, communityId: a.communities[0]!.id, kind: "shared", recipientUserIds: [b.users.analyst.id] },
+    ],
+  },
+  "rule.update": {
+    input: () => ({ ...ruleBody, ruleId: bRuleIds[0]! }),
+    foreignIds: () => bRuleIds.map((ruleId) => ({ ...ruleBody, ruleId })),
+  },
+  "rule.setEnabled": {
+    input: () => ({ ruleId: bRuleIds[0]!, enabled: false }),
+    foreignIds: () => bRuleIds.map((ruleId) => ({ ruleId, enabled: false })),
+  },
+  "rule.duplicate": {
+    input: () => ({ ruleId: bRuleIds[0]! }),
+    foreignIds: () => bRuleIds.map((ruleId) => ({ ruleId })),
+  },
+  "rule.delete": {
+    input: () => ({ ruleId: bRuleIds[0]! }),
+    foreignIds: () => bRuleIds.map((ruleId) => ({ ruleId })),
+  },
+  "rule.validate": { input: () => ({ triggers: ["*"], conditions: {} }) },
+  "rule.preview": {
+    input: ({ b }) => ({ triggers: ["*"], conditions: {}, communityId: b.communities[0]!.id }),
+    foreignIds: ({ b }) => [
+      ...b.communities.map((c) => ({ triggers: ["*"], conditions: {}, communityId: c.id })),
+      { triggers: ["*"], conditions: {}, scope: "communities", communityIds: b.communities.map((c) => c.id) },
+    ],
+  },
+  // The inbox is the caller's own: B's entries are NOT_FOUND to A's members, whatever their role.
+  "inbox.list": { input: ({ b }) => ({ communityIds: b.communities.map((c) => c.id), ruleIds: bRuleIds }) },
+  "inbox.latest": { input: () => ({}) },
+  "inbox.unreadCount": { input: () => ({}) },
+  "inbox.onUnreadCount": { input: () => ({}) },
+  "inbox.markRead": {
+    input: () => ({ ids: bNotificationIds, read: true }),
+    foreignIds: () => [{ ids: bNotificationIds, read: true }, ...bNotificationIds.map((id) => ({ ids: [id], read: true }))],
+  },
+  "inbox.markAllRead": { input: () => ({}) },
+  "inbox.archive": {
+    input: () => ({ ids: bNotificationIds, archived: true }),
+    foreignIds: () => [{ ids: bNotificationIds, archived: true }, ...bNotificationIds.map((id) => ({ ids: [id], archived: true }))],
+  },
+  "inbox.archiveAllRead": { input: () => ({}) },
+  "preference.get": { input: () => ({}) },
+  "preference.update": { input: () => ({ inApp: false, email: false }) },
 };
 
 // Procedures that take no workspace: the invitee's side and the user's own workspace list.
@@ -124,6 +184,39 @@ describe("cross-workspace isolation", () => {
         ...(await insertEvents(handle.db, ws.workspace.id, null, [{ type: "intake.silent", title: `${side} silent` }])),
       ];
     }
+    // B's rules: each member's personal rule, and a shared one; and inbox entries for B's members.
+    for (const role of ["owner", "admin", "analyst", "viewer"] as const) {
+      const { rule } = await f.b.callers[role].rule.create({ workspaceSlug: f.b.slug, communityId: f.b.communities[0]!.id, name: `${role} rule`, triggers: ["alert.*"] });
+      bRuleIds.push(rule.id);
+    }
+    const { rule: shared } = await f.b.callers.admin.rule.create({
+      workspaceSlug: f.b.slug,
+      kind: "shared",
+      communityId: f.b.communities[1]!.id,
+      name: "Shared",
+      triggers: ["*"],
+      scope: "communities",
+      communityIds: f.b.communities.map((c) => c.id),
+      recipientRoles: ["viewer"],
+      recipientUserIds: [f.b.users.analyst.id],
+    });
+    bRuleIds.push(shared.id);
+    await f.b.callers.analyst.preference.update({ workspaceSlug: f.b.slug, email: false });
+    const inserted = await handle.db
+      .insert(notifications)
+      .values(
+        (["owner", "admin", "analyst", "viewer"] as const).map((role, index) => ({
+          workspaceId: f.b.workspace.id,
+          userId: f.b.users[role].id,
+          eventId: eventIds.b[0]!,
+          ruleId: bRuleIds[index]!,
+          communityId: f.b.communities[0]!.id,
+          severity: "high" as const,
+          readAt: role === "admin" ? new Date("2024-06-01T13:00:00Z") : null,
+        })),
+      )
+      .returning({ id: notifications.id });
+    bNotificationIds.push(...inserted.map((row) => row.id));
     bBefore = await snapshotWorkspace(handle.db, f.b.workspace.id);
   });
   afterAll(() => handle.close());
@@ -234,5 +327,33 @@ describe("cross-workspace isolation", () => {
     expect(bBefore.memberships).toHaveLength(4);
     expect(bBefore.communities).toHaveLength(2);
     expect(bBefore.invitations).toHaveLength(4);
+    expect(bBefore.rules).toHaveLength(5);
+    expect(bBefore.ruleCommunities).toHaveLength(2);
+    expect(bBefore.ruleRecipients).toHaveLength(1);
+    expect(bBefore.notifications).toHaveLength(4);
+    expect(bBefore.notificationPreferences).toHaveLength(1);
+  });
+
+  describe("rules and the inbox", () => {
+    it("show A's members nothing of B's rules, inbox entries or preferences", async () => {
+      for (const role of ["owner", "admin", "analyst", "viewer"] as const) {
+        const caller = f.a.callers[role];
+        const workspaceSlug = f.a.slug;
+        expect((await caller.rule.list({ workspaceSlug })).map((r) => r.id).filter((id) => bRuleIds.includes(id))).toEqual([]);
+        expect((await caller.inbox.list({ workspaceSlug })).items).toEqual([]);
+        expect((await caller.inbox.list({ workspaceSlug, archived: true })).items).toEqual([]);
+        expect(await caller.inbox.unreadCount({ workspaceSlug })).toBe(0);
+        expect((await caller.inbox.latest({ workspaceSlug })).items).toEqual([]);
+        expect(await caller.inbox.markAllRead({ workspaceSlug })).toEqual({ updated: 0 });
+        expect(await caller.inbox.archiveAllRead({ workspaceSlug })).toEqual({ archived: 0 });
+        expect((await caller.preference.get({ workspaceSlug })).email).toBe(true);
+        // Previews read A's events only.
+        const preview = await caller.rule.preview({ workspaceSlug, triggers: ["*"], conditions: {}, scope: "workspace" });
+        expect(preview.items.map((i) => i.event.id).sort()).toEqual([...eventIds.a].sort());
+      }
+      // B's own members still see theirs.
+      expect(await f.b.callers.viewer.inbox.unreadCount({ workspaceSlug: f.b.slug })).toBe(1);
+      expect((await f.b.callers.analyst.preference.get({ workspaceSlug: f.b.slug })).email).toBe(false);
+    });
   });
 });

@@ -1,7 +1,10 @@
 import { communityRouter } from "./routers/community";
 import { eventRouter } from "./routers/event";
+import { inboxRouter } from "./routers/inbox";
 import { invitationRouter } from "./routers/invitation";
 import { memberRouter } from "./routers/member";
+import { preferenceRouter } from "./routers/preference";
+import { ruleRouter } from "./routers/rule";
 import { sourceRouter } from "./routers/source";
 import { workspaceRouter } from "./routers/workspace";
 import { createCallerFactory, createTrpcRouter } from "./trpc";
@@ -13,6 +16,9 @@ export const appRouter = createTrpcRouter({
   invitation: invitationRouter,
   source: sourceRouter,
   event: eventRouter,
+  rule: ruleRouter,
+  inbox: inboxRouter,
+  preference: preferenceRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -15,6 +15,13 @@ import {
   invitations,
   mailOutbox,
   memberships,
+  notificationPreferences,
+  notifications,
+  ruleCommunities,
+  ruleRecipients,
+  rules,
+  ruleTriggers,
+  ruleVersions,
   users,
   workspaces,
   type Role,
@@ -157,7 +164,7 @@ export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
  */
 export async function snapshotWorkspace(db: Db, workspaceId: string) {
   const rowsOf = async (table: PgTable, column: string) =>
-    (await queryRows<{ row: string }>(db, sql`select t::text as row from ${table} t where ${sql.identifier(column)} = ${workspaceId} order by t.id`)).map(
+    (await queryRows<{ row: string }>(db, sql`select t::text as row from ${table} t where ${sql.identifier(column)} = ${workspaceId} order by t::text`)).map(
       (r) => r.row,
     );
   return {
@@ -167,12 +174,33 @@ export async function snapshotWorkspace(db: Db, workspaceId: string) {
     invitations: await rowsOf(invitations, "workspace_id"),
     intakeSources: await rowsOf(intakeSources, "workspace_id"),
     intakeSourceTokens: await rowsOf(intakeSourceTokens, "workspace_id"),
+    rules: await rowsOf(rules, "workspace_id"),
+    ruleTriggers: await rowsOf(ruleTriggers, "workspace_id"),
+    ruleCommunities: await rowsOf(ruleCommunities, "workspace_id"),
+    ruleRecipients: await rowsOf(ruleRecipients, "workspace_id"),
+    ruleVersions: await rowsOf(ruleVersions, "workspace_id"),
+    notifications: await rowsOf(notifications, "workspace_id"),
+    notificationPreferences: await rowsOf(notificationPreferences, "workspace_id"),
   };
 }
 
 /** Row counts of the tenant tables, to show that a failed call wrote nothing anywhere. */
 export async function countRows(db: Db) {
-  const [row] = await queryRows<{ workspaces: number; communities: number; memberships: number; invitations: number; sources: number; tokens: number; mails: number }>(
+  const [row] = await queryRows<{
+    workspaces: number;
+    communities: number;
+    memberships: number;
+    invitations: number;
+    sources: number;
+    tokens: number;
+    mails: number;
+    rules: number;
+    ruleTriggers: number;
+    ruleCommunities: number;
+    ruleRecipients: number;
+    notifications: number;
+    preferences: number;
+  }>(
     db,
     sql`select
       (select count(*)::int from ${workspaces}) as workspaces,
@@ -181,7 +209,13 @@ export async function countRows(db: Db) {
       (select count(*)::int from ${invitations}) as invitations,
       (select count(*)::int from ${intakeSources}) as sources,
       (select count(*)::int from ${intakeSourceTokens}) as tokens,
-      (select count(*)::int from ${mailOutbox}) as mails`,
+      (select count(*)::int from ${mailOutbox}) as mails,
+      (select count(*)::int from ${rules}) as rules,
+      (select count(*)::int from ${ruleTriggers}) as "ruleTriggers",
+      (select count(*)::int from ${ruleCommunities}) as "ruleCommunities",
+      (select count(*)::int from ${ruleRecipients}) as "ruleRecipients",
+      (select count(*)::int from ${notifications}) as notifications,
+      (select count(*)::int from ${notificationPreferences}) as preferences`,
   );
   return row!;
 }

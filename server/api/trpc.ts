@@ -18,6 +18,9 @@ export type TrpcContext = {
 
 const t = initTRPC.context<TrpcContext>().create({
   transformer: superjson,
+  // Subscriptions (the bell's live count) are Server-Sent Events. A ping every 10 s keeps proxies
+  // from closing an idle stream; a client that hears nothing for 25 s reconnects by itself.
+  sse: { ping: { enabled: true, intervalMs: 10_000 }, client: { reconnectAfterInactivityMs: 25_000 } },
   errorFormatter({ shape, error }) {
     // One shape for every field-level error, so each form shows messages beside its fields.
     let fieldErrors: Record<string, string[] | undefined> | null = null;
@@ -25,6 +28,8 @@ const t = initTRPC.context<TrpcContext>().create({
     if (error.cause instanceof ZodError) {
       fieldErrors = z.flattenError(error.cause).fieldErrors as Record<string, string[] | undefined>;
       message = error.cause.issues.map((issue) => (issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message)).join("; ");
+    } else if (error.cause instanceof DomainError && error.cause.fieldErrors) {
+      fieldErrors = error.cause.fieldErrors;
     } else if (error.cause instanceof DomainError && error.cause.field) {
       fieldErrors = { [error.cause.field]: [error.cause.message] };
     } else if (error.code === "INTERNAL_SERVER_ERROR") {

@@ -90,6 +90,11 @@ export function getDbHandle(): DbHandle {
   return globalForDb.tocsinDb;
 }
 
+/** The process's handle if it has been opened, without opening it. */
+export function peekDbHandle(): DbHandle | undefined {
+  return globalForDb.tocsinDb;
+}
+
 export function getDb(): Db {
   return getDbHandle().db;
 }

@@ -41,6 +41,11 @@ export const workspaceSettingsInput = z.object({
   retentionDays: z.number().int("Whole days only").min(1, "At least 1 day").max(3650, "At most 3650 days"),
   webhookChannelCap: z.number().int("A whole number").min(0, "Cannot be negative").max(1000, "At most 1000"),
   mode: workspaceModeSchema,
+  // Inbox hygiene; optional so that a form without these fields leaves them as they are.
+  /** Entries kept in each member's inbox; beyond it the oldest (read ones first) are archived. */
+  inboxCap: z.number().int("A whole number").min(100, "At least 100").max(1_000_000, "At most 1000000").optional(),
+  /** Entries older than this many days are archived. */
+  inboxAutoArchiveDays: z.number().int("Whole days only").min(1, "At least 1 day").max(3650, "At most 3650 days").optional(),
 });
 export type WorkspaceSettingsInput = z.infer<typeof workspaceSettingsInput>;
 

@@ -2,3 +2,5 @@ export * from "./auth";
 export * from "./workspaces";
 export * from "./mail";
 export * from "./ingest";
+export * from "./rules";
+export * from "./inbox";

@@ -19,6 +19,10 @@ export const workspaces = pgTable(
     retentionDays: integer("retention_days").notNull().default(365),
     webhookChannelCap: integer("webhook_channel_cap").notNull().default(10),
     timezone: text("timezone").notNull().default("UTC"),
+    /** Inbox hygiene: at most this many entries per member stay in the inbox (oldest read archived first). */
+    inboxCap: integer("inbox_cap").notNull().default(10_000),
+    /** Inbox hygiene: entries older than this are archived. */
+    inboxAutoArchiveDays: integer("inbox_auto_archive_days").notNull().default(90),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -27,6 +31,8 @@ export const workspaces = pgTable(
     check("workspaces_mode_check", sql`${t.mode} in ('single', 'multi')`),
     check("workspaces_retention_days_check", sql`${t.retentionDays} between 1 and 3650`),
     check("workspaces_webhook_channel_cap_check", sql`${t.webhookChannelCap} between 0 and 1000`),
+    check("workspaces_inbox_cap_check", sql`${t.inboxCap} between 100 and 1000000`),
+    check("workspaces_inbox_auto_archive_days_check", sql`${t.inboxAutoArchiveDays} between 1 and 3650`),
   ],
 );
 

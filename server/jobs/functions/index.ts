@@ -1,5 +1,7 @@
+import { enforceInboxHygiene } from "./enforce-inbox-hygiene";
+import { fanOutIngestedEvents } from "./fan-out-events";
 import { purgeExpiredEvents } from "./purge-expired-events";
 import { sweepUnrequestedFanOuts } from "./sweep-unrequested-fan-outs";
 
 /** Every job function: served at /api/inngest, and run by the inline runner when Inngest is not configured. */
-export const jobFunctions = [sweepUnrequestedFanOuts, purgeExpiredEvents];
+export const jobFunctions = [fanOutIngestedEvents, sweepUnrequestedFanOuts, purgeExpiredEvents, enforceInboxHygiene];

@@ -7,6 +7,8 @@ function handler(req: Request) {
     endpoint: "/api/trpc",
     req,
     router: appRouter,
+    // Queries with large inputs (the rule editor's validate and preview) are sent as POST.
+    allowMethodOverride: true,
     createContext: () => createRequestContext(req.headers),
     onError({ error, path }) {
       if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[trpc] ${path ?? "?"} failed:`, error.cause ?? error);

@@ -29,6 +29,8 @@ export default async function SettingsPage({ params }: { params: Promise<{ slug:
                 timezone: workspace.timezone,
                 retentionDays: workspace.retentionDays,
                 webhookChannelCap: workspace.webhookChannelCap,
+                inboxCap: workspace.inboxCap,
+                inboxAutoArchiveDays: workspace.inboxAutoArchiveDays,
                 mode: workspace.mode,
               }}
             />

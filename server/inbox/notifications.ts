@@ -1,0 +1,224 @@
+import { and, count, desc, eq, inArray, isNotNull, isNull, lte, sql, type Placeholder, type SQL } from "drizzle-orm";
+import type { Db } from "@/server/db/client";
+import { communities, events, memberships, notifications, rules } from "@/server/db/schema";
+import { DomainError } from "@/server/errors";
+import {
+  defaultInboxPageSize,
+  latestNotificationsCount,
+  listNotificationsInput,
+  notificationIdSchema,
+  type ListNotificationsInput,
+} from "./inbox-schemas";
+import { notifyInbox } from "./realtime";
+
+/*
+ * A member's inbox in one workspace. Every function takes the workspace and the user from the
+ * caller's membership and touches only that user's own entries there: another user's (or
+ * another workspace's) notification ids are NOT_FOUND, and nothing is changed.
+ */
+
+/** Whose inbox: resolved from the request's membership, never from client input. */
+export type InboxOwner = { workspaceId: string; userId: string };
+
+type Cursor = { createdAt: string; id: string };
+const timestampText = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(`${cursor.createdAt}|${cursor.id}`, "utf8").toString("base64url");
+}
+
+function decodeCursor(value: string): Cursor {
+  const [createdAt = "", id = "", ...rest] = Buffer.from(value, "base64url").toString("utf8").split("|");
+  if (rest.length > 0 || !timestampText.test(createdAt) || !notificationIdSchema.safeParse(id).success) {
+    throw new DomainError("BAD_REQUEST", "This page of the inbox no longer exists; reload the list", { field: "cursor" });
+  }
+  return { createdAt, id };
+}
+
+const ownedBy = (owner: InboxOwner) => and(eq(notifications.workspaceId, owner.workspaceId), eq(notifications.userId, owner.userId));
+const isUnread = and(isNull(notifications.readAt), isNull(notifications.archivedAt));
+
+const pageColumns = {
+  id: notifications.id,
+  eventId: notifications.eventId,
+  ruleId: notifications.ruleId,
+  ruleName: rules.name,
+  communityId: notifications.communityId,
+  communityName: communities.name,
+  severity: notifications.severity,
+  createdAt: notifications.createdAt,
+  readAt: notifications.readAt,
+  archivedAt: notifications.archivedAt,
+  event: {
+    type: events.type,
+    title: events.title,
+    severity: events.severity,
+    actor: events.actor,
+    occurredAt: events.occurredAt,
+    receivedAt: events.receivedAt,
+  },
+  cursorAt: sql<string>`to_char(${notifications.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+};
+
+/** The page query, joined to the event (same workspace) and the names of its rule and community. */
+function pageQuery(db: Db, workspaceId: string | Placeholder, where: SQL | undefined, limit: number | Placeholder) {
+  return db
+    .select(pageColumns)
+    .from(notifications)
+    .innerJoin(events, and(eq(events.id, notifications.eventId), eq(events.workspaceId, workspaceId)))
+    .leftJoin(rules, and(eq(rules.id, notifications.ruleId), eq(rules.workspaceId, workspaceId)))
+    .leftJoin(communities, and(eq(communities.id, notifications.communityId), eq(communities.workspaceId, workspaceId)))
+    .where(where)
+    .orderBy(desc(notifications.createdAt), desc(notifications.id))
+    .limit(limit);
+}
+
+/*
+ * The bell and the inbox's first page are read on every page view and every push: those two
+ * statements are prepared once per database handle (named statements on PostgreSQL, so they are
+ * neither parsed nor planned again). Filtered and later pages are built as they come.
+ */
+const placeholders = { workspaceId: sql.placeholder("workspaceId"), userId: sql.placeholder("userId"), limit: sql.placeholder("limit") };
+
+function prepareHotQueries(db: Db) {
+  const own = and(eq(notifications.workspaceId, placeholders.workspaceId), eq(notifications.userId, placeholders.userId));
+  return {
+    unread: db
+      .select({ n: count() })
+      .from(notifications)
+      .where(and(own, isUnread))
+      .prepare("tocsin_inbox_unread_count"),
+    firstPage: pageQuery(db, placeholders.workspaceId, and(own, isNull(notifications.archivedAt)), placeholders.limit).prepare("tocsin_inbox_first_page"),
+  };
+}
+
+const hotQueries = new WeakMap<Db, ReturnType<typeof prepareHotQueries>>();
+function hot(db: Db) {
+  let queries = hotQueries.get(db);
+  if (!queries) hotQueries.set(db, (queries = prepareHotQueries(db)));
+  return queries;
+}
+
+/**
+ * A page of the caller's inbox (or archive), newest first, with the event's title, type and
+ * severity and the names of its rule and community. `nextCursor` is null on the last page.
+ */
+export async function listNotifications(db: Db, owner: InboxOwner, rawInput: ListNotificationsInput = {}) {
+  const input = listNotificationsInput.parse(rawInput);
+  const limit = input.limit ?? defaultInboxPageSize;
+  const conditions: (SQL | undefined)[] = [ownedBy(owner), input.archived ? isNotNull(notifications.archivedAt) : isNull(notifications.archivedAt)];
+  if (input.unread === true) conditions.push(isNull(notifications.readAt));
+  if (input.unread === false) conditions.push(isNotNull(notifications.readAt));
+  if (input.severities?.length) conditions.push(inArray(notifications.severity, input.severities));
+  if (input.ruleIds?.length) conditions.push(inArray(notifications.ruleId, input.ruleIds));
+  if (input.communityIds?.length) conditions.push(inArray(notifications.communityId, input.communityIds));
+  if (input.cursor) {
+    const cursor = decodeCursor(input.cursor);
+    const at = sql`${cursor.createdAt}::timestamptz`;
+    conditions.push(lte(notifications.createdAt, sql`${at}`), sql`(${notifications.createdAt}, ${notifications.id}) < (${at}, ${cursor.id}::uuid)`);
+  }
+
+  const plainFirstPage = conditions.length === 2 && !input.archived;
+  const rows = plainFirstPage
+    ? await hot(db).firstPage.execute({ workspaceId: owner.workspaceId, userId: owner.userId, limit: limit + 1 })
+    : await pageQuery(db, owner.workspaceId, and(...conditions), limit + 1);
+
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(({ cursorAt: _cursorAt, ...item }) => item),
+    nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.cursorAt, id: last.id }) : null,
+  };
+}
+
+export type NotificationItem = Awaited<ReturnType<typeof listNotifications>>["items"][number];
+
+/** The bell's dropdown: the latest entries of the inbox, read or not, and the unread count. */
+export async function listLatestNotifications(db: Db, owner: InboxOwner) {
+  const [page, unread] = await Promise.all([listNotifications(db, owner, { limit: latestNotificationsCount }), countUnread(db, owner)]);
+  return { items: page.items, unread };
+}
+
+/** Unread entries of the inbox (archived ones never count). */
+export async function countUnread(db: Db, owner: InboxOwner): Promise<number> {
+  const [row] = await hot(db).unread.execute({ workspaceId: owner.workspaceId, userId: owner.userId });
+  return row?.n ?? 0;
+}
+
+/** The unread count, or null when the user is no longer a member of the workspace (live streams end then). */
+export async function countUnreadIfMember(db: Db, owner: InboxOwner): Promise<number | null> {
+  const [row] = await db
+    .select({
+      member: sql<boolean>`exists (select 1 from ${memberships} where ${memberships.workspaceId} = ${owner.workspaceId} and ${memberships.userId} = ${owner.userId})`,
+      unread: sql<number>`(select count(*)::int from ${notifications} where ${and(ownedBy(owner), isUnread)})`,
+    })
+    .from(sql`(select 1) as one`);
+  if (!row?.member) return null;
+  return Number(row.unread);
+}
+
+/**
+ * Runs `change` on the caller's own entries among `ids`, all or nothing: one id that is not
+ * theirs in this workspace (or does not exist) makes the whole call NOT_FOUND.
+ */
+type Change = { readAt: SQL | null } | { archivedAt: SQL | null };
+
+async function changeOwnNotifications(db: Db, owner: InboxOwner, ids: readonly string[], set: Change) {
+  const unique = [...new Set(ids)];
+  const updated = await db.transaction(async (tx) => {
+    const own = await tx
+      .select({ id: notifications.id })
+      .from(notifications)
+      .where(and(ownedBy(owner), inArray(notifications.id, unique)))
+      .for("update");
+    if (own.length !== unique.length) throw new DomainError("NOT_FOUND", unique.length === 1 ? "Notification not found" : "Some of these notifications do not exist");
+    const changed = await tx
+      .update(notifications)
+      .set(set)
+      .where(and(ownedBy(owner), inArray(notifications.id, unique), changedCondition(set)))
+      .returning({ id: notifications.id });
+    if (changed.length > 0) await notifyInbox(tx, [owner]);
+    return changed.length;
+  });
+  return { updated };
+}
+
+/** Only rows whose state actually changes, so counts and signals mean something. */
+function changedCondition(set: Change): SQL {
+  if ("readAt" in set) return set.readAt === null ? isNotNull(notifications.readAt) : isNull(notifications.readAt);
+  return set.archivedAt === null ? isNotNull(notifications.archivedAt) : isNull(notifications.archivedAt);
+}
+
+export function markNotificationsRead(db: Db, owner: InboxOwner, ids: readonly string[], read: boolean) {
+  return changeOwnNotifications(db, owner, ids, { readAt: read ? sql`now()` : null });
+}
+
+export function archiveNotifications(db: Db, owner: InboxOwner, ids: readonly string[], archived: boolean) {
+  return changeOwnNotifications(db, owner, ids, { archivedAt: archived ? sql`now()` : null });
+}
+
+/** Marks every unread entry of the inbox read. */
+export async function markAllNotificationsRead(db: Db, owner: InboxOwner) {
+  return db.transaction(async (tx) => {
+    const changed = await tx
+      .update(notifications)
+      .set({ readAt: sql`now()` })
+      .where(and(ownedBy(owner), isUnread))
+      .returning({ id: notifications.id });
+    if (changed.length > 0) await notifyInbox(tx, [owner]);
+    return { updated: changed.length };
+  });
+}
+
+/** Archives every read entry of the inbox. */
+export async function archiveAllReadNotifications(db: Db, owner: InboxOwner) {
+  return db.transaction(async (tx) => {
+    const changed = await tx
+      .update(notifications)
+      .set({ archivedAt: sql`now()` })
+      .where(and(ownedBy(owner), isNotNull(notifications.readAt), isNull(notifications.archivedAt)))
+      .returning({ id: notifications.id });
+    if (changed.length > 0) await notifyInbox(tx, [owner]);
+    return { archived: changed.length };
+  });
+}
