@@ -14,6 +14,8 @@ export default defineConfig({
     exclude: ["node_modules/**", ".next/**", "e2e/**", ".data/**"],
     environment: "node",
     globalSetup: ["test/global-setup.ts"],
+    // Channel secrets in the suites are sealed with a fixed throwaway key (never a developer's .data/).
+    env: { TOCSIN_ENCRYPTION_KEY: "dGVzdC1vbmx5LWtleS1mb3ItdG9jc2luLXRlc3RzISE=" },
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // One JSON report per database mode, added up by scripts/summarise-test-results.mjs in CI.

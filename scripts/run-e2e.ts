@@ -99,6 +99,7 @@ if (serverUrl) {
   url.pathname = `/${name}`;
   env.DATABASE_URL = url.toString();
   env.AUTH_SECRET = "e2e-secret-for-a-throwaway-database-0123456789";
+  env.TOCSIN_ENCRYPTION_KEY = "ZTJlLWtleS1mb3ItYS10aHJvd2F3YXktZGF0YWJhcyE=";
   cleanup = async () => {
     await admin.unsafe(`drop database if exists "${name}" with (force)`);
     await admin.end();
@@ -108,6 +109,7 @@ if (serverUrl) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "tocsin-e2e-"));
   env.TOCSIN_DATA_DIR = dataDir;
   delete env.AUTH_SECRET;
+  delete env.TOCSIN_ENCRYPTION_KEY;
   cleanup = async () => rmSync(dataDir, { recursive: true, force: true });
   console.log(`e2e: embedded mode, data in ${dataDir}`);
 }

@@ -1,4 +1,5 @@
 import { resolveAuthSecret } from "@/server/auth/secret";
+import { resolveEncryptionKeys } from "@/server/channels/secret-box";
 import { getRuntimeMode } from "@/server/config/runtime";
 import { getDbHandle } from "@/server/db/client";
 import { migrateDatabase } from "@/server/db/migrate";
@@ -20,6 +21,7 @@ export function startTocsin(): Promise<void> {
 async function start(): Promise<void> {
   try {
     resolveAuthSecret();
+    resolveEncryptionKeys();
     await migrateDatabase(getDbHandle());
     // Without an Inngest server, the job functions run in this process.
     if (!isInngestConfigured()) startInlineRunner({ functions: jobFunctions });

@@ -4,3 +4,4 @@ export * from "./mail";
 export * from "./ingest";
 export * from "./rules";
 export * from "./inbox";
+export * from "./channels";
