@@ -16,7 +16,7 @@ import { migrateDatabase } from "@/server/db/migrate";
 import { queryRows } from "@/server/db/query-rows";
 import { communities, memberships, notifications, rules, ruleTriggers, users } from "@/server/db/schema";
 import { handleIngestRequest } from "@/server/ingest/handle-ingest-request";
-import { insertNotificationsAndSignal, NOTIFICATION_INSERT_BATCH } from "@/server/inbox/fan-out-to-inbox";
+import { insertNotificationsAndSignal, NOTIFICATION_INSERT_BATCH } from "@/server/inbox/insert-notifications";
 import { fanOutIngestedEvents } from "@/server/jobs/functions/fan-out-events";
 import { getInlineRunner, startInlineRunner, stopInlineRunner } from "@/server/jobs/inline-runner";
 import { setJobDbForTests } from "@/server/jobs/job-db";

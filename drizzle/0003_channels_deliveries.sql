@@ -36,6 +36,8 @@ CREATE TABLE "deliveries" (
 	"attempts" integer DEFAULT 0 NOT NULL,
 	"next_attempt_at" timestamp with time zone,
 	"lease_until" timestamp with time zone,
+	"lease_owner" text,
+	"series_start_attempts" integer DEFAULT 0 NOT NULL,
 	"last_status_code" integer,
 	"last_error_class" text,
 	"last_latency_ms" integer,

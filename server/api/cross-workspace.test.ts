@@ -1,7 +1,8 @@
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resolveRuleChannels } from "@/server/channels/channels";
 import type { DbHandle } from "@/server/db/client";
-import { notifications } from "@/server/db/schema";
+import { deliveries, notifications } from "@/server/db/schema";
 import { createTestDatabase } from "@/server/db/test-database";
 import { insertEvents } from "@/server/events/test-events";
 import { appRouter } from "./root";
@@ -24,6 +25,11 @@ const eventIds: { a: string[]; b: string[] } = { a: [], b: [] };
 /** B's rules (each role's personal rule and a shared one) and inbox entries, set in beforeAll. */
 const bRuleIds: string[] = [];
 const bNotificationIds: string[] = [];
+/** B's channels: each role's personal one and a shared one, set in beforeAll. */
+const bChannelIds: string[] = [];
+/** B's deliveries (one per B channel, failed so that they could be replayed), set in beforeAll. */
+const bDeliveryIds: string[] = [];
+const intruderUrl = "https://93.184.216.34/hooks/intruder";
 const ruleBody = { name: "Intruder", triggers: ["*"], conditions: {} };
 type WorkspaceCase = {
   /** An input (besides workspaceSlug) naming B's own things, valid for B's owner. */
@@ -153,6 +159,55 @@ const workspaceCases: Record<string, WorkspaceCase> = {
     foreignIds: () => [{ ids: bNotificationIds, archived: true }, ...bNotificationIds.map((id) => ({ ids: [id], archived: true }))],
   },
   "inbox.archiveAllRead": { input: () => ({}) },
+  // Channels: another workspace's are NOT_FOUND, like another member's personal ones.
+  "channel.list": { input: () => ({ usableBy: "shared" }) },
+  "channel.get": {
+    input: () => ({ channelId: bChannelIds[0]! }),
+    foreignIds: () => bChannelIds.map((channelId) => ({ channelId })),
+  },
+  "channel.create": { input: () => ({ kind: "slack", name: "Intruder", url: intruderUrl }) },
+  "channel.update": {
+    input: () => ({ channelId: bChannelIds[0]!, name: "Hijacked" }),
+    foreignIds: () => bChannelIds.flatMap((channelId) => [{ channelId, name: "Hijacked" }, { channelId, url: intruderUrl }, { channelId, maxRetries: 0 }]),
+  },
+  "channel.setEnabled": {
+    input: () => ({ channelId: bChannelIds[0]!, enabled: false }),
+    foreignIds: () => bChannelIds.map((channelId) => ({ channelId, enabled: false })),
+  },
+  "channel.delete": {
+    input: () => ({ channelId: bChannelIds[0]! }),
+    foreignIds: () => bChannelIds.map((channelId) => ({ channelId })),
+  },
+  "channel.revealSigningSecret": {
+    input: () => ({ channelId: bChannelIds[0]! }),
+    foreignIds: () => bChannelIds.map((channelId) => ({ channelId })),
+  },
+  "channel.rotateSigningSecret": {
+    input: () => ({ channelId: bChannelIds[0]! }),
+    foreignIds: () => bChannelIds.map((channelId) => ({ channelId })),
+  },
+  "channel.previewTest": {
+    input: () => ({ channelId: bChannelIds[0]! }),
+    foreignIds: () => bChannelIds.map((channelId) => ({ channelId })),
+  },
+  "channel.sendTest": {
+    input: () => ({ channelId: bChannelIds[0]! }),
+    foreignIds: () => bChannelIds.map((channelId) => ({ channelId })),
+  },
+  // Listing with B's ids is not an error: it finds nothing (checked below).
+  "delivery.list": { input: () => ({ channelId: bChannelIds[0]! }) },
+  "delivery.get": {
+    input: () => ({ deliveryId: bDeliveryIds[0]! }),
+    foreignIds: () => bDeliveryIds.map((deliveryId) => ({ deliveryId })),
+  },
+  "delivery.replay": {
+    input: () => ({ deliveryId: bDeliveryIds[0]! }),
+    foreignIds: () => bDeliveryIds.map((deliveryId) => ({ deliveryId })),
+  },
+  "delivery.replayFailed": {
+    input: () => ({ channelId: bChannelIds[0]!, since: new Date("2020-01-01T00:00:00Z") }),
+    foreignIds: () => bChannelIds.map((channelId) => ({ channelId, since: new Date("2020-01-01T00:00:00Z") })),
+  },
   "preference.get": { input: () => ({}) },
   "preference.update": { input: () => ({ inApp: false, email: false }) },
 };
@@ -217,6 +272,29 @@ describe("cross-workspace isolation", () => {
       )
       .returning({ id: notifications.id });
     bNotificationIds.push(...inserted.map((row) => row.id));
+    const personalChannels = { owner: { kind: "webhook", url: "https://93.184.216.34/hooks/b-owner" }, admin: { kind: "slack", url: "https://93.184.216.34/hooks/b-admin" }, analyst: { kind: "email" }, viewer: { kind: "discord", url: "https://93.184.216.34/api/webhooks/b-viewer" } } as const;
+    for (const role of ["owner", "admin", "analyst", "viewer"] as const) {
+      const { channel } = await f.b.callers[role].channel.create({ workspaceSlug: f.b.slug, name: `${role} channel`, ...personalChannels[role] });
+      bChannelIds.push(channel.id);
+    }
+    const { channel: sharedChannel } = await f.b.callers.admin.channel.create({ workspaceSlug: f.b.slug, kind: "webhook", name: "Shared", url: "https://93.184.216.34/hooks/b-shared", shared: true });
+    bChannelIds.push(sharedChannel.id);
+    const bDeliveries = await handle.db
+      .insert(deliveries)
+      .values(
+        bChannelIds.map((channelId, index) => ({
+          workspaceId: f.b.workspace.id,
+          eventId: eventIds.b[0]!,
+          ruleId: bRuleIds[index % bRuleIds.length]!,
+          channelId,
+          messageId: `msg_b_${index}`,
+          status: "failed" as const,
+          attempts: 1,
+          failedAt: new Date("2024-06-01T13:00:00Z"),
+        })),
+      )
+      .returning({ id: deliveries.id });
+    bDeliveryIds.push(...bDeliveries.map((row) => row.id));
     bBefore = await snapshotWorkspace(handle.db, f.b.workspace.id);
   });
   afterAll(() => handle.close());
@@ -332,6 +410,37 @@ describe("cross-workspace isolation", () => {
     expect(bBefore.ruleRecipients).toHaveLength(1);
     expect(bBefore.notifications).toHaveLength(4);
     expect(bBefore.notificationPreferences).toHaveLength(1);
+    expect(bBefore.channels).toHaveLength(5);
+  });
+
+  describe("channels", () => {
+    it("show A's members nothing of B's, and let no rule of A use them", async () => {
+      for (const role of ["owner", "admin", "analyst", "viewer"] as const) {
+        const caller = f.a.callers[role];
+        for (const usableBy of [undefined, "personal", "shared"] as const) {
+          expect((await caller.channel.list({ workspaceSlug: f.a.slug, usableBy })).map((c) => c.id).filter((id) => bChannelIds.includes(id))).toEqual([]);
+        }
+        for (const ruleKind of ["personal", "shared"] as const) {
+          const refused = resolveRuleChannels(handle.db, { workspaceId: f.a.workspace.id, userId: f.a.users[role].id, ruleKind }, bChannelIds);
+          await expect(refused).rejects.toMatchObject({ code: "NOT_FOUND", field: "channelIds" });
+        }
+      }
+      // B's own members still see theirs: the shared one, and each their own.
+      expect((await f.b.callers.viewer.channel.list({ workspaceSlug: f.b.slug })).map((c) => c.name).sort()).toEqual(["Shared", "viewer channel"]);
+    });
+
+    it("show A's members none of B's deliveries, whichever of B's ids they filter on", async () => {
+      for (const role of ["owner", "admin", "analyst", "viewer"] as const) {
+        const caller = f.a.callers[role];
+        const workspaceSlug = f.a.slug;
+        expect((await caller.delivery.list({ workspaceSlug })).items).toEqual([]);
+        for (const channelId of bChannelIds) expect((await caller.delivery.list({ workspaceSlug, channelId })).items).toEqual([]);
+        for (const eventId of eventIds.b) expect((await caller.delivery.list({ workspaceSlug, eventId })).items).toEqual([]);
+      }
+      // B's viewer sees the deliveries of the channels it sees: its own and the shared one.
+      const seen = await f.b.callers.viewer.delivery.list({ workspaceSlug: f.b.slug });
+      expect(seen.items.map((d) => d.channel.name).sort()).toEqual(["Shared", "viewer channel"]);
+    });
   });
 
   describe("rules and the inbox", () => {

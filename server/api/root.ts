@@ -1,4 +1,6 @@
+import { channelRouter } from "./routers/channel";
 import { communityRouter } from "./routers/community";
+import { deliveryRouter } from "./routers/delivery";
 import { eventRouter } from "./routers/event";
 import { inboxRouter } from "./routers/inbox";
 import { invitationRouter } from "./routers/invitation";
@@ -17,6 +19,8 @@ export const appRouter = createTrpcRouter({
   source: sourceRouter,
   event: eventRouter,
   rule: ruleRouter,
+  channel: channelRouter,
+  delivery: deliveryRouter,
   inbox: inboxRouter,
   preference: preferenceRouter,
 });

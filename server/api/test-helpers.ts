@@ -9,7 +9,10 @@ import superjson from "superjson";
 import { expect } from "vitest";
 import type { Db } from "@/server/db/client";
 import {
+  channels,
   communities,
+  deliveries,
+  deliveryAttempts,
   intakeSources,
   intakeSourceTokens,
   invitations,
@@ -17,6 +20,7 @@ import {
   memberships,
   notificationPreferences,
   notifications,
+  ruleChannels,
   ruleCommunities,
   ruleRecipients,
   rules,
@@ -181,6 +185,10 @@ export async function snapshotWorkspace(db: Db, workspaceId: string) {
     ruleVersions: await rowsOf(ruleVersions, "workspace_id"),
     notifications: await rowsOf(notifications, "workspace_id"),
     notificationPreferences: await rowsOf(notificationPreferences, "workspace_id"),
+    channels: await rowsOf(channels, "workspace_id"),
+    ruleChannels: await rowsOf(ruleChannels, "workspace_id"),
+    deliveries: await rowsOf(deliveries, "workspace_id"),
+    deliveryAttempts: await rowsOf(deliveryAttempts, "workspace_id"),
   };
 }
 
@@ -200,6 +208,9 @@ export async function countRows(db: Db) {
     ruleRecipients: number;
     notifications: number;
     preferences: number;
+    channels: number;
+    ruleChannels: number;
+    deliveries: number;
   }>(
     db,
     sql`select
@@ -215,7 +226,10 @@ export async function countRows(db: Db) {
       (select count(*)::int from ${ruleCommunities}) as "ruleCommunities",
       (select count(*)::int from ${ruleRecipients}) as "ruleRecipients",
       (select count(*)::int from ${notifications}) as notifications,
-      (select count(*)::int from ${notificationPreferences}) as preferences`,
+      (select count(*)::int from ${notificationPreferences}) as preferences,
+      (select count(*)::int from ${channels}) as channels,
+      (select count(*)::int from ${ruleChannels}) as "ruleChannels",
+      (select count(*)::int from ${deliveries}) as deliveries`,
   );
   return row!;
 }

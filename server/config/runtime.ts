@@ -21,3 +21,12 @@ export function isMailOutboxEnabled(): boolean {
 export function getMailFrom(): string {
   return process.env.EMAIL_FROM || "Tocsin <tocsin@localhost>";
 }
+
+/**
+ * The app's public origin for links made outside a request (jobs: links in notifications):
+ * AUTH_URL when set, else this machine's own address on PORT.
+ */
+export function getConfiguredOrigin(): string {
+  if (process.env.AUTH_URL) return new URL(process.env.AUTH_URL).origin;
+  return `http://localhost:${process.env.PORT || 3000}`;
+}

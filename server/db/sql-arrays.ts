@@ -8,3 +8,11 @@ import { sql } from "drizzle-orm";
 export function toUuidArray(ids: readonly string[]) {
   return sql`${`{${ids.join(",")}}`}::uuid[]`;
 }
+
+/**
+ * Values as one PostgreSQL array literal (`{"a","b",NULL}`), for `unnest(<literal>::type[])`
+ * inserts: one parameter per column whatever the row count, so the statement stays the same.
+ */
+export function toArrayLiteral(values: readonly (string | number | null)[]): string {
+  return `{${values.map((value) => (value === null ? "NULL" : `"${String(value).replace(/["\\]/g, "\\$&")}"`)).join(",")}}`;
+}

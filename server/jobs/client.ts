@@ -16,8 +16,18 @@ export const eventsIngested = eventType("tocsin/events.ingested", {
   }),
 });
 
+/**
+ * A delivery (event × rule × channel) is due: attempt it, retrying on its schedule. `channelId`
+ * is the concurrency key: one slow receiver holds up no other channel.
+ */
+export const deliveryRequested = eventType("tocsin/delivery.requested", {
+  schema: z.object({ workspaceId: z.uuid(), deliveryId: z.uuid(), channelId: z.uuid() }),
+});
+
 /** The job events Tocsin sends, by name, with the data each carries. */
-export type JobEvent = { name: typeof eventsIngested.name; data: z.infer<typeof eventsIngested.schema> };
+export type EventsIngestedJobEvent = { name: typeof eventsIngested.name; data: z.infer<typeof eventsIngested.schema> };
+export type DeliveryRequestedJobEvent = { name: typeof deliveryRequested.name; data: z.infer<typeof deliveryRequested.schema> };
+export type JobEvent = EventsIngestedJobEvent | DeliveryRequestedJobEvent;
 
 /**
  * Whether an Inngest server (Cloud, self-hosted `inngest start`, or the dev server) runs the jobs:

@@ -290,9 +290,69 @@ describe("inline runner", () => {
     expect(String(logger.error.mock.calls.find((call) => String(call[0]).includes("unsupported-step"))![1])).toContain("step.waitForEvent is not supported");
   });
 
+  it("honours concurrency limits per key: runs of a busy key wait, other keys go on, a sleeping run holds no slot", async () => {
+    const running = new Map<string, number>();
+    const peak = new Map<string, number>();
+    const order: string[] = [];
+    const gates: (() => void)[] = [];
+    const fn = inngest.createFunction(
+      { id: "keyed", concurrency: { limit: 2, key: "event.data.channel.id" }, triggers: [{ event: "test/keyed" }] },
+      async ({ event, step }) => {
+        const key = (event.data as { channel: { id: string } }).channel.id;
+        await step.run("work", async () => {
+          running.set(key, (running.get(key) ?? 0) + 1);
+          peak.set(key, Math.max(peak.get(key) ?? 0, running.get(key)!));
+          order.push(`${key}:${(event.data as { n: number }).n}`);
+          await new Promise<void>((resolve) => gates.push(resolve));
+          running.set(key, running.get(key)! - 1);
+        });
+        await step.sleep("rest", "1m");
+      },
+    );
+    const { runner, clock } = startRunner({ functions: [fn], maxConcurrentRuns: 10 });
+    for (let n = 1; n <= 4; n++) runner.send({ name: "test/keyed", data: { channel: { id: "slow" }, n } });
+    runner.send({ name: "test/keyed", data: { channel: { id: "other" }, n: 5 } });
+    await vi.waitFor(() => expect(order).toEqual(["slow:1", "slow:2", "other:5"]));
+    // Releasing the first two lets the next two of "slow" in; theirs sleep without holding a slot.
+    gates.splice(0, 2).forEach((release) => release());
+    await vi.waitFor(() => expect(order).toEqual(["slow:1", "slow:2", "other:5", "slow:3", "slow:4"]));
+    for (;;) {
+      const release = gates.shift();
+      if (!release) break;
+      release();
+    }
+    await runner.quiet();
+    clock.advance(60_000);
+    await runner.quiet();
+    expect(peak.get("slow")).toBe(2);
+    expect(peak.get("other")).toBe(1);
+  });
+
+  it("applies a limit without a key to all of a function's runs", async () => {
+    let running = 0;
+    let peak = 0;
+    const fn = inngest.createFunction({ id: "single-file", concurrency: 1, triggers: [{ event: "test/single" }] }, async () => {
+      running++;
+      peak = Math.max(peak, running);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      running--;
+    });
+    const { runner } = startRunner({ functions: [fn], maxConcurrentRuns: 10 });
+    for (let n = 0; n < 5; n++) runner.send({ name: "test/single", data: { n } });
+    await vi.waitFor(async () => {
+      await runner.quiet();
+      expect(running).toBe(0);
+    });
+    expect(peak).toBe(1);
+  });
+
   it("refuses definitions declaring what it does not implement", () => {
-    const concurrent = inngest.createFunction({ id: "concurrent", concurrency: 1, triggers: [{ event: "test/x" }] }, async () => {});
-    expect(() => new InlineRunner({ functions: [concurrent] })).toThrow(/concurrent declares concurrency/);
+    const debounced = inngest.createFunction({ id: "debounced", debounce: { period: "5s" }, triggers: [{ event: "test/x" }] }, async () => {});
+    expect(() => new InlineRunner({ functions: [debounced] })).toThrow(/debounced declares debounce/);
+    const celKey = inngest.createFunction({ id: "cel-key", concurrency: { limit: 1, key: "event.data.a + event.data.b" }, triggers: [{ event: "test/x" }] }, async () => {});
+    expect(() => new InlineRunner({ functions: [celKey] })).toThrow(/event.data.<path>/);
+    const accountScope = inngest.createFunction({ id: "account-scope", concurrency: { limit: 1, scope: "account", key: "event.data.a" }, triggers: [{ event: "test/x" }] }, async () => {});
+    expect(() => new InlineRunner({ functions: [accountScope] })).toThrow(/scope "account"/);
     const conditional = inngest.createFunction({ id: "conditional", triggers: [{ event: "test/x", if: "event.data.n > 1" }] }, async () => {});
     expect(() => new InlineRunner({ functions: [conditional] })).toThrow(/`if`/);
     const sixFields = inngest.createFunction({ id: "six-fields", triggers: [cron("0 * * * * *")] }, async () => {});

@@ -2,14 +2,18 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import { CronExpressionParser } from "cron-parser";
 import { durationToMs, EventType, internalEvents, NonRetriableError, serializeError, StepError, type InngestFunction, type StandardSchemaV1 } from "inngest";
+import { jobClock, type Clock } from "./job-clock";
+
+export type { Clock };
 
 /**
  * The inline runner: runs Tocsin's Inngest function definitions inside this process when no
  * Inngest server is configured (embedded mode, CI). It honours what the definitions declare —
  * event and cron triggers, `retries` (Inngest's default of 4 when absent) with capped exponential
- * backoff, `step.run` / `step.sendEvent` / `step.sleep` memoised within a run — and nothing more:
- * a definition declaring anything else (concurrency, debounce, `if`, onFailure, …) is refused
- * when the runner is built, and an unsupported step tool fails its run.
+ * backoff, `step.run` / `step.sendEvent` / `step.sleep` memoised within a run, `concurrency`
+ * limits (per function, optionally per `event.data.<path>` key; a sleeping run holds no slot,
+ * as on Inngest) — and nothing more: a definition declaring anything else (debounce, `if`,
+ * onFailure, …) is refused when the runner is built, and an unsupported step tool fails its run.
  *
  * Runs live in memory only. Durable truth is in Postgres, so work lost with the process is found
  * again by the cron functions (e.g. the fan-out sweeper).
@@ -19,32 +23,18 @@ import { durationToMs, EventType, internalEvents, NonRetriableError, serializeEr
 export type RunnerEvent = { id: string; name: string; data: Record<string, unknown>; ts: number };
 export type EventToSend = { name: string; data?: Record<string, unknown>; id?: string; ts?: number };
 
-/** Time, injectable so that tests need not wait for backoffs, sleeps and cron schedules. */
-export type Clock = {
-  now(): number;
-  /** Calls `callback` after `ms`; returns a function that cancels it. */
-  setTimer(callback: () => void, ms: number): () => void;
-};
 
 export type RunnerLogger = Pick<Console, "info" | "warn" | "error">;
 
 export type InlineRunnerOptions = {
   functions: readonly InngestFunction.Any[];
+  /** The job layer's clock (server/jobs/job-clock.ts) unless given. */
   clock?: Clock;
   /** Delay before retry number `retry` (1 for the first retry). */
   backoffMs?: (retry: number) => number;
   /** Runs executing at once; the others wait in order of arrival. */
   maxConcurrentRuns?: number;
   logger?: RunnerLogger;
-};
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  setTimer(callback, ms) {
-    const timer = setTimeout(callback, ms);
-    timer.unref(); // the runner alone never keeps a process alive
-    return () => clearTimeout(timer);
-  },
 };
 
 const BACKOFF_BASE_MS = 1_000;
@@ -56,7 +46,7 @@ export function exponentialBackoff(retry: number): number {
 
 /** Inngest retries a function 4 times when its definition does not say. */
 const DEFAULT_RETRIES = 4;
-const SUPPORTED_OPTIONS = new Set(["id", "name", "description", "triggers", "retries"]);
+const SUPPORTED_OPTIONS = new Set(["id", "name", "description", "triggers", "retries", "concurrency"]);
 /** setTimeout overflows past ~24.8 days; longer waits are taken in steps. */
 const MAX_TIMER_MS = 24 * 60 * 60_000;
 
@@ -66,10 +56,12 @@ type Definition = {
   handler: (ctx: unknown) => unknown;
   events: { name: string; schema: StandardSchemaV1 | null }[];
   crons: { expression: string; fields: string; tz: string }[];
+  /** Concurrency limits: at most `limit` runs executing at once per value of the key (or in all). */
+  concurrency: { limit: number; keyPath: string[] | null }[];
 };
 
 type Memo = { data: unknown } | { error: StepError };
-type Run = { id: string; definition: Definition; event: RunnerEvent; memo: Map<string, Memo>; attempt: number };
+type Run = { id: string; definition: Definition; event: RunnerEvent; memo: Map<string, Memo>; attempt: number; concurrencyKeys: string[] };
 
 /** How one pass over the handler ended. */
 type PassOutcome =
@@ -89,13 +81,15 @@ export class InlineRunner {
   private readonly timers = new Set<() => void>();
   private quietWaiters: (() => void)[] = [];
   private active = 0;
+  /** Runs executing now, per concurrency key. */
+  private readonly activeByKey = new Map<string, number>();
   private pumpScheduled = false;
   private started = false;
   private stopped = false;
 
   constructor(options: InlineRunnerOptions) {
     this.definitions = options.functions.map(describeFunction);
-    this.clock = options.clock ?? systemClock;
+    this.clock = options.clock ?? jobClock();
     this.backoffMs = options.backoffMs ?? exponentialBackoff;
     this.maxConcurrentRuns = options.maxConcurrentRuns ?? 8;
     this.logger = options.logger ?? console;
@@ -143,7 +137,7 @@ export class InlineRunner {
   }
 
   private newRun(definition: Definition, event: RunnerEvent): Run {
-    return { id: randomUUID(), definition, event: structuredClone(event), memo: new Map(), attempt: 0 };
+    return { id: randomUUID(), definition, event: structuredClone(event), memo: new Map(), attempt: 0, concurrencyKeys: concurrencyKeysOf(definition, event) };
   }
 
   private enqueue(run: Run): void {
@@ -160,13 +154,18 @@ export class InlineRunner {
   }
 
   private pump(): void {
-    while (!this.stopped && this.active < this.maxConcurrentRuns && this.ready.length > 0) {
-      const run = this.ready.shift()!;
+    while (!this.stopped && this.active < this.maxConcurrentRuns) {
+      // The first run in order of arrival whose concurrency keys all have a free slot.
+      const index = this.ready.findIndex((candidate) => this.hasFreeSlot(candidate));
+      if (index === -1) break;
+      const [run] = this.ready.splice(index, 1) as [Run];
       this.active++;
+      this.takeSlots(run, 1);
       void this.advance(run)
         .catch((error: unknown) => this.logger.error(`[jobs] ${run.definition.id}: the inline job runner failed (run ${run.id}):`, error))
         .finally(() => {
           this.active--;
+          this.takeSlots(run, -1);
           this.pump();
         });
     }
@@ -174,6 +173,18 @@ export class InlineRunner {
       const waiters = this.quietWaiters;
       this.quietWaiters = [];
       for (const resolve of waiters) resolve();
+    }
+  }
+
+  private hasFreeSlot(run: Run): boolean {
+    return run.definition.concurrency.every((limit, i) => (this.activeByKey.get(run.concurrencyKeys[i]!) ?? 0) < limit.limit);
+  }
+
+  private takeSlots(run: Run, delta: 1 | -1): void {
+    for (const key of run.concurrencyKeys) {
+      const count = (this.activeByKey.get(key) ?? 0) + delta;
+      if (count === 0) this.activeByKey.delete(key);
+      else this.activeByKey.set(key, count);
     }
   }
 
@@ -333,7 +344,14 @@ function describeFunction(fn: InngestFunction.Any): Definition {
   const handler = (fn as unknown as { fn: unknown }).fn;
   if (typeof handler !== "function") throw new Error(`Job function ${id}: cannot find its handler (has the inngest SDK changed?)`);
 
-  const definition: Definition = { id, retries: opts.retries ?? DEFAULT_RETRIES, handler: handler as Definition["handler"], events: [], crons: [] };
+  const definition: Definition = {
+    id,
+    retries: opts.retries ?? DEFAULT_RETRIES,
+    handler: handler as Definition["handler"],
+    events: [],
+    crons: [],
+    concurrency: parseConcurrency(id, opts.concurrency),
+  };
   for (const trigger of [opts.triggers ?? []].flat() as unknown[]) {
     if (trigger instanceof EventType) {
       definition.events.push({ name: trigger.name, schema: trigger.schema ?? null });
@@ -347,6 +365,33 @@ function describeFunction(fn: InngestFunction.Any): Definition {
     else throw new Error(`Job function ${id}: unrecognised trigger ${JSON.stringify(trigger)}`);
   }
   return definition;
+}
+
+/**
+ * Inngest's `concurrency`: a limit, or { limit, key? } objects (at most two). Keys are CEL on
+ * Inngest; this runner evaluates the one form Tocsin uses, `event.data.<path>`, and refuses the
+ * rest, as it refuses scopes wider than the function.
+ */
+function parseConcurrency(id: string, option: unknown): Definition["concurrency"] {
+  if (option === undefined) return [];
+  const list = (Array.isArray(option) ? option : [option]) as unknown[];
+  return list.map((entry) => {
+    const { limit, key, scope } = typeof entry === "number" ? { limit: entry, key: undefined, scope: undefined } : (entry as { limit?: unknown; key?: unknown; scope?: unknown });
+    if (typeof limit !== "number" || !Number.isInteger(limit) || limit < 1) throw new Error(`Job function ${id}: concurrency limit must be a positive whole number`);
+    if (scope !== undefined && scope !== "fn") throw new Error(`Job function ${id}: concurrency scope "${String(scope)}" is not implemented by the inline job runner`);
+    if (key === undefined) return { limit, keyPath: null };
+    const match = typeof key === "string" ? /^event\.data((?:\.[A-Za-z_$][\w$]*)+)$/.exec(key.trim()) : null;
+    if (!match) throw new Error(`Job function ${id}: concurrency key ${JSON.stringify(key)} is not an event.data.<path> expression, the only form the inline job runner evaluates`);
+    return { limit, keyPath: match[1]!.slice(1).split(".") };
+  });
+}
+
+function concurrencyKeysOf(definition: Definition, event: RunnerEvent): string[] {
+  return definition.concurrency.map(({ keyPath }, index) => {
+    let value: unknown = event.data;
+    for (const part of keyPath ?? []) value = typeof value === "object" && value !== null ? (value as Record<string, unknown>)[part] : undefined;
+    return `${definition.id}\u0000${index}\u0000${keyPath ? JSON.stringify(value ?? null) : ""}`;
+  });
 }
 
 /** A standard 5-field cron expression, optionally prefixed `TZ=<zone> ` as Inngest allows; UTC otherwise. */

@@ -2,12 +2,12 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import { toUuidArray } from "@/server/db/sql-arrays";
 import type { Db } from "@/server/db/client";
 import { events } from "@/server/db/schema";
-import { eventsIngested, MAX_EVENT_IDS_PER_JOB_EVENT, type JobEvent } from "./client";
+import { eventsIngested, MAX_EVENT_IDS_PER_JOB_EVENT, type EventsIngestedJobEvent } from "./client";
 import { JobRunnerUnavailableError, sendJobEvent } from "./send-event";
 
 /** Job events asking to fan out these events of one workspace, at most MAX_EVENT_IDS_PER_JOB_EVENT ids each. */
-export function fanOutEvents(workspaceId: string, eventIds: readonly string[]): JobEvent[] {
-  const jobEvents: JobEvent[] = [];
+export function fanOutEvents(workspaceId: string, eventIds: readonly string[]): EventsIngestedJobEvent[] {
+  const jobEvents: EventsIngestedJobEvent[] = [];
   for (let i = 0; i < eventIds.length; i += MAX_EVENT_IDS_PER_JOB_EVENT) {
     jobEvents.push({ name: eventsIngested.name, data: { workspaceId, eventIds: eventIds.slice(i, i + MAX_EVENT_IDS_PER_JOB_EVENT) } });
   }

@@ -1,6 +1,6 @@
 import { and, asc, count, eq, ne } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/server/db/client";
-import { memberships, users, workspaces } from "@/server/db/schema";
+import { channels, memberships, users, workspaces } from "@/server/db/schema";
 import { DomainError } from "@/server/errors";
 import { hasRole, type Role } from "./roles";
 
@@ -46,13 +46,19 @@ export async function changeMemberRole(db: Db, actor: Actor, workspaceId: string
   });
 }
 
-/** Removes a member; a member removing themself is leaving, which any role may do. */
+/**
+ * Removes a member; a member removing themself is leaving, which any role may do. Their personal
+ * channels go with them: nobody else could ever see, use or delete them, and their secrets (webhook
+ * URLs, credentials) should not outlive the membership. Their personal rules stay, inert, for a
+ * return.
+ */
 export async function removeMember(db: Db, actor: Actor, workspaceId: string, membershipId: string) {
   await db.transaction(async (tx) => {
     const { current, target } = await lockMembership(tx, actor, workspaceId, membershipId);
     if (target.userId !== current.userId) assertCanManageRole(current, target.role);
     if (target.role === "owner") await assertAnotherOwnerRemains(tx, workspaceId, membershipId);
     await tx.delete(memberships).where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.id, membershipId)));
+    await tx.delete(channels).where(and(eq(channels.workspaceId, workspaceId), eq(channels.ownerUserId, target.userId)));
   });
 }
 

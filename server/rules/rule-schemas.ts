@@ -12,6 +12,7 @@ export const ruleNameSchema = displayNameSchema("rule");
 export const MAX_RULE_DESCRIPTION_LENGTH = 500;
 export const MAX_SCOPE_COMMUNITIES = 100;
 export const MAX_RECIPIENT_USERS = 200;
+export const MAX_RULE_CHANNELS = 20;
 /** Events the preview evaluates: the latest in the rule's scope. */
 export const PREVIEW_EVENT_COUNT = 100;
 
@@ -28,8 +29,10 @@ const ruleBody = {
   communityIds: z.array(communityIdSchema).max(MAX_SCOPE_COMMUNITIES, `At most ${MAX_SCOPE_COMMUNITIES} communities`).default([]),
   triggers: ruleTriggersSchema,
   conditions: ruleConditionsSchema.default({ minSeverity: null, sourceIds: [], fields: [], cel: null }),
-  /** The in-app inbox; the other channels come with the channel issue. */
+  /** The in-app inbox of each recipient. */
   notifyInApp: z.boolean().default(true),
+  /** Channels the match is delivered to: the writer's own and shared ones (personal rules), shared ones (shared rules). */
+  channelIds: z.array(z.uuid({ message: "Not a channel id" })).max(MAX_RULE_CHANNELS, `At most ${MAX_RULE_CHANNELS} channels`).default([]),
   /** Shared rules only (ignored for personal ones): members chosen by user id… */
   recipientUserIds: z.array(z.uuid({ message: "Not a user id" })).max(MAX_RECIPIENT_USERS, `At most ${MAX_RECIPIENT_USERS} members`).default([]),
   /** …members with these roles… */

@@ -3,6 +3,7 @@ import type { Db, DbOrTx } from "@/server/db/client";
 import {
   communities,
   intakeSources,
+  ruleChannels,
   memberships,
   ruleCommunities,
   ruleRecipients,
@@ -14,6 +15,7 @@ import {
   type RuleScope,
   type WorkspaceMode,
 } from "@/server/db/schema";
+import { resolveRuleChannels } from "@/server/channels/channels";
 import { DomainError } from "@/server/errors";
 import { hasRole } from "@/server/members/roles";
 import { checkRuleDefinition, type RuleDefinition, type RuleIssues } from "./rule-evaluation";
@@ -57,6 +59,8 @@ export type RuleView = Omit<RuleRow, "recipientRoles"> & {
   communityIds: string[];
   recipientUserIds: string[];
   recipientRoles: Role[];
+  /** Channels besides the inbox (ids; the channel list says what each is). */
+  channelIds: string[];
   /** Whether the caller may change it (their personal rule, or a shared one when admin). */
   canEdit: boolean;
 };
@@ -64,7 +68,7 @@ export type RuleView = Omit<RuleRow, "recipientRoles"> & {
 async function toViews(db: DbOrTx, actor: RuleActor, rows: RuleRow[]): Promise<RuleView[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const [scoped, recipients, names] = await Promise.all([
+  const [scoped, recipients, names, channelLinks] = await Promise.all([
     db
       .select({ ruleId: ruleCommunities.ruleId, communityId: ruleCommunities.communityId })
       .from(ruleCommunities)
@@ -77,6 +81,10 @@ async function toViews(db: DbOrTx, actor: RuleActor, rows: RuleRow[]): Promise<R
       .select({ id: communities.id, name: communities.name })
       .from(communities)
       .where(and(eq(communities.workspaceId, actor.workspaceId), inArray(communities.id, [...new Set(rows.map((r) => r.communityId))]))),
+    db
+      .select({ ruleId: ruleChannels.ruleId, channelId: ruleChannels.channelId })
+      .from(ruleChannels)
+      .where(and(eq(ruleChannels.workspaceId, actor.workspaceId), inArray(ruleChannels.ruleId, ids))),
   ]);
   const nameOf = new Map(names.map((c) => [c.id, c.name]));
   return rows.map((row) => ({
@@ -85,6 +93,7 @@ async function toViews(db: DbOrTx, actor: RuleActor, rows: RuleRow[]): Promise<R
     communityName: nameOf.get(row.communityId) ?? "",
     communityIds: scoped.filter((s) => s.ruleId === row.id).map((s) => s.communityId).sort(),
     recipientUserIds: recipients.filter((r) => r.ruleId === row.id).map((r) => r.userId).sort(),
+    channelIds: channelLinks.filter((c) => c.ruleId === row.id).map((c) => c.channelId).sort(),
     canEdit: canEdit(actor, row),
   }));
 }
@@ -200,14 +209,25 @@ async function checkRecipients(tx: DbOrTx, workspaceId: string, userIds: readonl
   if ((row?.n ?? 0) !== userIds.length) throw new DomainError("NOT_FOUND", "Member not found", { field: "recipientUserIds" });
 }
 
-/** Replaces a rule's trigger rows, scope communities and recipients. */
-async function writeRuleChildren(tx: DbOrTx, workspaceId: string, ruleId: string, triggers: string[], scopeCommunityIds: string[], recipientUserIds: string[]) {
+/** A rule must reach someone: the inbox, or at least one channel. */
+function requireDestination(input: { notifyInApp: boolean; channelIds: readonly string[] }) {
+  if (!input.notifyInApp && input.channelIds.length === 0) {
+    throw new DomainError("BAD_REQUEST", "Choose where to notify: the inbox, a channel, or both", { field: "channelIds" });
+  }
+}
+
+type RuleChildren = { triggers: string[]; scopeCommunityIds: string[]; recipientUserIds: string[]; channelIds: string[] };
+
+/** Replaces a rule's trigger rows, scope communities, recipients and channels. */
+async function writeRuleChildren(tx: DbOrTx, workspaceId: string, ruleId: string, children: RuleChildren) {
   await tx.delete(ruleTriggers).where(and(eq(ruleTriggers.workspaceId, workspaceId), eq(ruleTriggers.ruleId, ruleId)));
   await tx.delete(ruleCommunities).where(and(eq(ruleCommunities.workspaceId, workspaceId), eq(ruleCommunities.ruleId, ruleId)));
   await tx.delete(ruleRecipients).where(and(eq(ruleRecipients.workspaceId, workspaceId), eq(ruleRecipients.ruleId, ruleId)));
-  await tx.insert(ruleTriggers).values(triggers.map((pattern) => ({ workspaceId, ruleId, pattern, literalPrefix: typePatternPrefix(pattern) })));
-  if (scopeCommunityIds.length) await tx.insert(ruleCommunities).values(scopeCommunityIds.map((communityId) => ({ workspaceId, ruleId, communityId })));
-  if (recipientUserIds.length) await tx.insert(ruleRecipients).values(recipientUserIds.map((userId) => ({ workspaceId, ruleId, userId })));
+  await tx.delete(ruleChannels).where(and(eq(ruleChannels.workspaceId, workspaceId), eq(ruleChannels.ruleId, ruleId)));
+  await tx.insert(ruleTriggers).values(children.triggers.map((pattern) => ({ workspaceId, ruleId, pattern, literalPrefix: typePatternPrefix(pattern) })));
+  if (children.scopeCommunityIds.length) await tx.insert(ruleCommunities).values(children.scopeCommunityIds.map((communityId) => ({ workspaceId, ruleId, communityId })));
+  if (children.recipientUserIds.length) await tx.insert(ruleRecipients).values(children.recipientUserIds.map((userId) => ({ workspaceId, ruleId, userId })));
+  if (children.channelIds.length) await tx.insert(ruleChannels).values(children.channelIds.map((channelId) => ({ workspaceId, ruleId, channelId })));
 }
 
 /** Creates a rule, all of it or nothing. Returns it with the definition's warnings. */
@@ -215,12 +235,14 @@ export async function createRule(db: Db, actor: RuleActor, input: CreateRuleInpu
   if (input.kind === "shared" && !isAdmin(actor)) throw new DomainError("FORBIDDEN", "Shared rules are written by admins; create a personal rule instead");
   const { definition, warnings } = requireValidDefinition(input);
   const audience = audienceFor(input.kind, input);
+  requireDestination(input);
   const ruleId = await db.transaction(async (tx) => {
     const mode = await lockWorkspaceMode(tx, actor.workspaceId);
     const communityId = await resolveHomeCommunity(tx, actor.workspaceId, input.communityId);
     const scopeCommunityIds = await resolveScopeCommunities(tx, actor.workspaceId, mode, input.scope, input.communityIds);
     await checkSources(tx, actor.workspaceId, definition.conditions.sourceIds);
     await checkRecipients(tx, actor.workspaceId, audience.recipientUserIds);
+    const channelIds = await resolveRuleChannels(tx, { workspaceId: actor.workspaceId, userId: actor.userId, ruleKind: input.kind }, input.channelIds);
     const [rule] = await tx
       .insert(rules)
       .values({
@@ -240,7 +262,7 @@ export async function createRule(db: Db, actor: RuleActor, input: CreateRuleInpu
         notifyEventUser: audience.notifyEventUser,
       })
       .returning({ id: rules.id });
-    await writeRuleChildren(tx, actor.workspaceId, rule!.id, definition.triggers, scopeCommunityIds, audience.recipientUserIds);
+    await writeRuleChildren(tx, actor.workspaceId, rule!.id, { triggers: definition.triggers, scopeCommunityIds, recipientUserIds: audience.recipientUserIds, channelIds });
     return rule!.id;
   });
   return { rule: await getRule(db, actor, ruleId), warnings };
@@ -249,10 +271,13 @@ export async function createRule(db: Db, actor: RuleActor, input: CreateRuleInpu
 /** Replaces what a rule says and who hears of it (its kind and home community stay). */
 export async function updateRule(db: Db, actor: RuleActor, input: UpdateRuleInput): Promise<{ rule: RuleView; warnings: RuleIssues }> {
   const { definition, warnings } = requireValidDefinition(input);
+  requireDestination(input);
   await db.transaction(async (tx) => {
     const mode = await lockWorkspaceMode(tx, actor.workspaceId);
     const existing = await findEditableRule(tx, actor, input.ruleId);
     const audience = audienceFor(existing.kind, input);
+    // The channels a personal rule may use are its owner's (the editor is its owner).
+    const channelIds = await resolveRuleChannels(tx, { workspaceId: actor.workspaceId, userId: actor.userId, ruleKind: existing.kind }, input.channelIds);
     const scopeCommunityIds = await resolveScopeCommunities(tx, actor.workspaceId, mode, input.scope, input.communityIds);
     await checkSources(tx, actor.workspaceId, definition.conditions.sourceIds);
     await checkRecipients(tx, actor.workspaceId, audience.recipientUserIds);
@@ -271,7 +296,7 @@ export async function updateRule(db: Db, actor: RuleActor, input: UpdateRuleInpu
         updatedAt: sql`greatest(now(), ${rules.updatedAt} + interval '1 millisecond')`,
       })
       .where(and(eq(rules.workspaceId, actor.workspaceId), eq(rules.id, existing.id)));
-    await writeRuleChildren(tx, actor.workspaceId, existing.id, definition.triggers, scopeCommunityIds, audience.recipientUserIds);
+    await writeRuleChildren(tx, actor.workspaceId, existing.id, { triggers: definition.triggers, scopeCommunityIds, recipientUserIds: audience.recipientUserIds, channelIds });
   });
   return { rule: await getRule(db, actor, input.ruleId), warnings };
 }
@@ -294,9 +319,10 @@ export async function setRuleEnabled(db: Db, actor: RuleActor, ruleId: string, e
 export async function duplicateRule(db: Db, actor: RuleActor, ruleId: string, name?: string): Promise<RuleView> {
   const copyId = await db.transaction(async (tx) => {
     const source = await findEditableRule(tx, actor, ruleId);
-    const [children, recipients] = await Promise.all([
+    const [children, recipients, channelLinks] = await Promise.all([
       tx.select({ communityId: ruleCommunities.communityId }).from(ruleCommunities).where(and(eq(ruleCommunities.workspaceId, actor.workspaceId), eq(ruleCommunities.ruleId, source.id))),
       tx.select({ userId: ruleRecipients.userId }).from(ruleRecipients).where(and(eq(ruleRecipients.workspaceId, actor.workspaceId), eq(ruleRecipients.ruleId, source.id))),
+      tx.select({ channelId: ruleChannels.channelId }).from(ruleChannels).where(and(eq(ruleChannels.workspaceId, actor.workspaceId), eq(ruleChannels.ruleId, source.id))),
     ]);
     const copyName = name ?? copyNameOf(source.name);
     const { id: _id, createdAt: _createdAt, updatedAt: _updatedAt, ...values } = source;
@@ -304,14 +330,12 @@ export async function duplicateRule(db: Db, actor: RuleActor, ruleId: string, na
       .insert(rules)
       .values({ ...values, name: copyName, enabled: false, createdById: actor.userId })
       .returning({ id: rules.id });
-    await writeRuleChildren(
-      tx,
-      actor.workspaceId,
-      copy!.id,
-      source.triggers,
-      children.map((c) => c.communityId),
-      recipients.map((r) => r.userId),
-    );
+    await writeRuleChildren(tx, actor.workspaceId, copy!.id, {
+      triggers: source.triggers,
+      scopeCommunityIds: children.map((c) => c.communityId),
+      recipientUserIds: recipients.map((r) => r.userId),
+      channelIds: channelLinks.map((c) => c.channelId),
+    });
     return copy!.id;
   });
   return getRule(db, actor, copyId);

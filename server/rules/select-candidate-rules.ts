@@ -1,6 +1,6 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
-import { ruleCommunities, ruleRecipients, rules, ruleTriggers, ruleVersions, type Role } from "@/server/db/schema";
+import { ruleChannels, ruleCommunities, ruleRecipients, rules, ruleTriggers, ruleVersions, type Role } from "@/server/db/schema";
 import { BoundedCache } from "./bounded-cache";
 import { maxEventTypeLength } from "./event-type";
 import { matchesTypePattern } from "./type-pattern";
@@ -44,6 +44,8 @@ export type CandidateRule = {
   scopeCommunityIds: string[];
   /** Shared rules: the members chosen by name. */
   recipientUserIds: string[];
+  /** The channels it delivers to besides the inbox. */
+  channelIds: string[];
 };
 
 /** The enabled rules of `workspaceId` with a trigger that may match one of `types`. */
@@ -82,7 +84,8 @@ export async function selectCandidateRules(db: Db, workspaceId: string, types: r
 
   const chosenSetIds = rows.filter((r) => r.scope === "communities").map((r) => r.id);
   const sharedIds = rows.filter((r) => r.kind === "shared").map((r) => r.id);
-  const [scoped, recipients] = await Promise.all([
+  const ruleIds = rows.map((r) => r.id);
+  const [scoped, recipients, channelLinks] = await Promise.all([
     chosenSetIds.length
       ? db
           .select({ ruleId: ruleCommunities.ruleId, communityId: ruleCommunities.communityId })
@@ -95,6 +98,10 @@ export async function selectCandidateRules(db: Db, workspaceId: string, types: r
           .from(ruleRecipients)
           .where(and(eq(ruleRecipients.workspaceId, workspaceId), inArray(ruleRecipients.ruleId, sharedIds)))
       : [],
+    db
+      .select({ ruleId: ruleChannels.ruleId, channelId: ruleChannels.channelId })
+      .from(ruleChannels)
+      .where(and(eq(ruleChannels.workspaceId, workspaceId), inArray(ruleChannels.ruleId, ruleIds))),
   ]);
   const group = (pairs: { ruleId: string; value: string }[]) => {
     const map = new Map<string, string[]>();
@@ -107,11 +114,13 @@ export async function selectCandidateRules(db: Db, workspaceId: string, types: r
   };
   const scopeOf = group(scoped.map((s) => ({ ruleId: s.ruleId, value: s.communityId })));
   const recipientsOf = group(recipients.map((r) => ({ ruleId: r.ruleId, value: r.userId })));
+  const channelsOf = group(channelLinks.map((c) => ({ ruleId: c.ruleId, value: c.channelId })));
   return rows.map((row) => ({
     ...row,
     recipientRoles: row.recipientRoles as Role[],
     scopeCommunityIds: scopeOf.get(row.id) ?? [],
     recipientUserIds: recipientsOf.get(row.id) ?? [],
+    channelIds: channelsOf.get(row.id) ?? [],
   }));
 }
 

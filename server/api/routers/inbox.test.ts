@@ -6,7 +6,7 @@ import type { DbHandle } from "@/server/db/client";
 import { memberships, notifications, workspaces } from "@/server/db/schema";
 import { createTestDatabase } from "@/server/db/test-database";
 import { insertEvents } from "@/server/events/test-events";
-import { fanOutToInbox } from "@/server/inbox/fan-out-to-inbox";
+import { writeFanOut } from "@/server/fan-out/write-fan-out";
 import { startInboxRealtime, stopInboxRealtime } from "@/server/inbox/realtime";
 import { appRouter, createCaller } from "../root";
 import { countRows, expectTrpcError, seedWorkspace, snapshotWorkspace, TEST_ORIGIN, type SeededWorkspace } from "../test-helpers";
@@ -47,7 +47,7 @@ describe("inbox, preference and inbox settings", () => {
         ])),
       );
       // One fan-out per event, so entries have distinct creation times (newest = highest i).
-      await fanOutToInbox(handle.db, ws.workspace.id, [eventIds[i]!]);
+      await writeFanOut(handle.db, ws.workspace.id, [eventIds[i]!]);
     }
   });
   afterAll(async () => {
@@ -177,7 +177,7 @@ describe("inbox, preference and inbox settings", () => {
       // A new event through the fan-out, as the job would write it.
       const ids = await insertEvents(handle.db, ws.workspace.id, ws.sources[0]!, [{ type: "alert.created", severity: "low", title: "live" }]);
       const { notifyInbox } = await import("@/server/inbox/realtime");
-      const written = await fanOutToInbox(handle.db, ws.workspace.id, ids);
+      const written = await writeFanOut(handle.db, ws.workspace.id, ids);
       await notifyInbox(handle.db, written.userIds.map((userId) => ({ workspaceId: ws.workspace.id, userId })));
       expect((await iterator.next()).value).toBe(start);
 

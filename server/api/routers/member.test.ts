@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/server/db/client";
-import { invitations, mailOutbox, memberships, users } from "@/server/db/schema";
+import { channels, invitations, mailOutbox, memberships, users } from "@/server/db/schema";
 import { createTestDatabase } from "@/server/db/test-database";
 import { hashInvitationToken } from "@/server/members/invitations";
 import { changeMemberRole, removeMember } from "@/server/members/members";
@@ -298,6 +298,16 @@ describe("member router", () => {
       await expectTrpcError(ws.callers.viewer.workspace.get({ workspaceSlug: ws.slug }), "NOT_FOUND");
       // The user account itself stays.
       expect(await handle.db.select().from(users).where(eq(users.id, ws.users.viewer.id))).toHaveLength(1);
+    });
+
+    it("takes a removed member's personal channels with them (they would count toward the cap, unseen), and leaves shared ones", async () => {
+      const ws = await freshWorkspace();
+      const url = "https://93.184.216.34/hooks/personal";
+      await ws.callers.viewer.channel.create({ workspaceSlug: ws.slug, kind: "webhook", name: "Viewer's hook", url });
+      await ws.callers.admin.channel.create({ workspaceSlug: ws.slug, kind: "webhook", name: "Team hook", url, shared: true });
+      await ws.callers.admin.member.remove({ workspaceSlug: ws.slug, membershipId: ws.membershipIds.viewer });
+      const left = await handle.db.select({ name: channels.name }).from(channels).where(eq(channels.workspaceId, ws.workspace.id));
+      expect(left.map((c) => c.name)).toEqual(["Team hook"]);
     });
 
     it("lets an admin remove another admin, but an owner only by an owner", async () => {

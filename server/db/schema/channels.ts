@@ -134,6 +134,10 @@ export const deliveries = pgTable(
     nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }),
     /** An attempt in flight holds the delivery until then, so two runners never attempt it at once. */
     leaseUntil: timestamp("lease_until", { withTimezone: true }),
+    /** The job run holding the lease: the same run may take it again when retrying after a crash. */
+    leaseOwner: text("lease_owner"),
+    /** `attempts` when the current series began (0, or the count at the last replay): retries are counted from it. */
+    seriesStartAttempts: integer("series_start_attempts").notNull().default(0),
     lastStatusCode: integer("last_status_code"),
     lastErrorClass: text("last_error_class"),
     lastLatencyMs: integer("last_latency_ms"),

@@ -10,7 +10,7 @@ import { InlineRunner } from "../inline-runner";
 import { createJobsTestDatabase, ManualClock } from "../test-helpers";
 import { fanOutIngestedEvents } from "./fan-out-events";
 
-type FanOutOutput = { events: number; candidates: number; matches: number; inserted: number; users: number };
+type FanOutOutput = { events: number; candidates: number; matches: number; inserted: number; users: number; deliveries: number };
 
 describe("fan-out-events", () => {
   let handle: DbHandle;
@@ -114,7 +114,7 @@ describe("fan-out-events", () => {
     // The other workspace's event was ignored: its workspace id does not match.
     expect(await inbox(foreign)).toEqual([]);
     // Candidates: the three enabled rules with a fitting trigger prefix (not the disabled one, not B's).
-    expect(first.result).toEqual({ events: 6, candidates: 3, matches: 5, inserted: 8, users: 3 });
+    expect(first.result).toEqual({ events: 6, candidates: 3, matches: 5, inserted: 8, users: 3, deliveries: 0 });
     expect(first.stepIds).toEqual(["write-notifications"]);
 
     const rows = await handle.db.select().from(notifications).where(inArray(notifications.eventId, ids));
@@ -124,7 +124,7 @@ describe("fan-out-events", () => {
 
     // Again: nothing new (and so nobody signalled).
     const second = await fanOut(ws.workspace.id, ids);
-    expect(second.result).toEqual({ events: 6, candidates: 3, matches: 5, inserted: 0, users: 0 });
+    expect(second.result).toEqual({ events: 6, candidates: 3, matches: 5, inserted: 0, users: 0, deliveries: 0 });
     expect(second.stepIds).toEqual(["write-notifications"]);
     expect(await inbox(ids)).toEqual(expected);
 
@@ -137,7 +137,7 @@ describe("fan-out-events", () => {
     const ids = await insertEvents(handle.db, ws.workspace.id, alpha, [{ type: "secobserve.security_gate_failed", title: "no rule listens" }]);
     const { result } = await fanOut(ws.workspace.id, ids);
     // Only the owner's disabled "*" rule has a fitting prefix, and it is disabled: no candidates at all.
-    expect(result).toEqual({ events: 1, candidates: 0, matches: 0, inserted: 0, users: 0 });
+    expect(result).toEqual({ events: 1, candidates: 0, matches: 0, inserted: 0, users: 0, deliveries: 0 });
   });
 
   it("skips members who turned in-app off, members who left, and deleted or disabled rules", async () => {

@@ -1,7 +1,9 @@
+import { deliverNotification } from "./deliver-notification";
 import { enforceInboxHygiene } from "./enforce-inbox-hygiene";
 import { fanOutIngestedEvents } from "./fan-out-events";
 import { purgeExpiredEvents } from "./purge-expired-events";
+import { sweepPendingDeliveries } from "./sweep-pending-deliveries";
 import { sweepUnrequestedFanOuts } from "./sweep-unrequested-fan-outs";
 
 /** Every job function: served at /api/inngest, and run by the inline runner when Inngest is not configured. */
-export const jobFunctions = [fanOutIngestedEvents, sweepUnrequestedFanOuts, purgeExpiredEvents, enforceInboxHygiene];
+export const jobFunctions = [fanOutIngestedEvents, deliverNotification, sweepUnrequestedFanOuts, sweepPendingDeliveries, purgeExpiredEvents, enforceInboxHygiene];

@@ -1,0 +1,210 @@
+import { and, eq, sql } from "drizzle-orm";
+import { uuidv7 } from "uuidv7";
+import type { Db } from "@/server/db/client";
+import { channels, events, memberships, notificationPreferences, ruleVersions, users, type DeliveryChannelKind, type Role } from "@/server/db/schema";
+import { DELIVERY_INSERT_BATCH, insertDeliveries, type DeliveryRow, type RequestedDelivery } from "@/server/deliveries/insert-deliveries";
+import { causeOf } from "@/server/events/system-events";
+import { insertNotificationsAndSignal, NOTIFICATION_INSERT_BATCH, type NotificationRow } from "@/server/inbox/insert-notifications";
+import { jobNow } from "@/server/jobs/job-clock";
+import { matchableEventColumns } from "@/server/rules/matchable-event-columns";
+import type { MatchableEvent } from "@/server/rules/rule-definition";
+import { storedRuleMatches } from "@/server/rules/rule-evaluation";
+import { candidateRuleCache, ruleCoversCommunity, type CandidateRule } from "@/server/rules/select-candidate-rules";
+
+export type FanOutResult = {
+  /** Events of the workspace found among the ids (others' ids are ignored). */
+  events: number;
+  /** Rules read as candidates (by workspace and type prefix). */
+  candidates: number;
+  /** (event, rule) pairs that matched. */
+  matches: number;
+  /** Inbox entries created now (0 when this ran before for the same events). */
+  inserted: number;
+  /** Users whose inbox got at least one new entry (each was signalled). */
+  userIds: string[];
+  /** Deliveries created now, to be requested (none when this ran before for the same events). */
+  deliveries: RequestedDelivery[];
+};
+
+/** A current member, with what the fan-out needs: role, email (lower-case) and the channel kinds they turned off. */
+type Recipient = { userId: string; role: Role; email: string; inApp: boolean; kindsOff: DeliveryChannelKind[] };
+type Match = { event: MatchableEvent; rule: CandidateRule };
+type ChannelState = { id: string; kind: DeliveryChannelKind; ownerUserId: string | null; enabled: boolean };
+
+/**
+ * Writes what these events of one workspace call for: candidate rules by workspace and type
+ * prefix (cached per workspace until its rules change), then for each event the rules whose scope
+ * covers it and whose triggers and conditions hold; then inbox entries for their recipients
+ * (current members with in-app on) and deliveries to their channels, each inserted in batches
+ * under a unique key. Idempotent: a second run for the same events inserts nothing, signals
+ * nobody and requests no delivery. Never touches `events.fanned_out_at` (the ingest path's marker).
+ */
+export async function writeFanOut(db: Db, workspaceId: string, eventIds: readonly string[]): Promise<FanOutResult> {
+  const result: FanOutResult = { events: 0, candidates: 0, matches: 0, inserted: 0, userIds: [], deliveries: [] };
+  if (eventIds.length === 0) return result;
+  // Ids of another workspace's events load nothing.
+  const loaded = await prepared(db).events.execute({ workspaceId, ids: `{${[...new Set(eventIds)].join(",")}}` });
+  result.events = loaded.length;
+  if (loaded.length === 0) return result;
+
+  const byType = await candidateRuleCache.candidatesByType(
+    db,
+    workspaceId,
+    loaded.map((e) => e.type),
+    loaded[0]!.rulesVersion ?? 0,
+  );
+  result.candidates = new Set([...byType.values()].flat().map((rule) => rule.id)).size;
+  if (result.candidates === 0) return result;
+
+  const matches: Match[] = [];
+  for (const { rulesVersion: _version, ...event } of loaded) {
+    for (const rule of byType.get(event.type) ?? []) {
+      if (!rule.notifyInApp && rule.channelIds.length === 0) continue;
+      if (!ruleCoversCommunity(rule, event.communityId)) continue;
+      // Triggers first, then severity, source, field matchers, CEL: cheapest first.
+      if (storedRuleMatches(rule, event as MatchableEvent)) matches.push({ event: event as MatchableEvent, rule });
+    }
+  }
+  result.matches = matches.length;
+  if (matches.length === 0) return result;
+
+  const members = await prepared(db).recipients.execute({ workspaceId });
+  const byUserId = new Map(members.map((m) => [m.userId, m]));
+  const byEmail = new Map(members.map((m) => [m.email, m]));
+
+  const inbox = await writeInboxEntries(db, workspaceId, matches, { byUserId, byEmail, members });
+  result.inserted = inbox.inserted;
+  result.userIds = inbox.userIds;
+  result.deliveries = await writeDeliveries(db, workspaceId, matches, byUserId);
+  return result;
+}
+
+type Members = { byUserId: Map<string, Recipient>; byEmail: Map<string, Recipient>; members: Recipient[] };
+
+async function writeInboxEntries(db: Db, workspaceId: string, matches: Match[], members: Members) {
+  const rows: NotificationRow[] = [];
+  for (const { event, rule } of matches) {
+    if (!rule.notifyInApp) continue;
+    for (const userId of recipientsOf(rule, event, members)) {
+      if (!members.byUserId.get(userId)!.inApp) continue;
+      rows.push({ workspaceId, userId, eventId: event.id, ruleId: rule.id, communityId: event.communityId, severity: event.severity });
+    }
+  }
+  const touched = new Set<string>();
+  let inserted = 0;
+  for (let i = 0; i < rows.length; i += NOTIFICATION_INSERT_BATCH) {
+    const batch = await insertNotificationsAndSignal(db, workspaceId, rows.slice(i, i + NOTIFICATION_INSERT_BATCH));
+    inserted += batch.inserted;
+    for (const userId of batch.userIds) touched.add(userId);
+  }
+  return { inserted, userIds: [...touched].sort() };
+}
+
+/**
+ * One delivery per matched (event, rule) and each of the rule's channels that is enabled and
+ * still the rule's to use: a personal rule reaches its owner's own channels and shared ones, only
+ * while its owner is a member with that kind on; a shared rule reaches shared channels. An event
+ * Tocsin raised about a failing channel never goes back to that channel.
+ */
+async function writeDeliveries(db: Db, workspaceId: string, matches: Match[], byUserId: Map<string, Recipient>): Promise<RequestedDelivery[]> {
+  const channelIds = [...new Set(matches.flatMap(({ rule }) => rule.channelIds))];
+  if (channelIds.length === 0) return [];
+  const states = new Map((await prepared(db).channels.execute({ workspaceId, ids: `{${channelIds.join(",")}}` })).map((c) => [c.id, c]));
+
+  const rows: DeliveryRow[] = [];
+  for (const { event, rule } of matches) {
+    const causeChannelId = causeOf(event)?.channelId;
+    for (const channelId of rule.channelIds) {
+      const channel = states.get(channelId);
+      if (!channel?.enabled || channelId === causeChannelId || !mayUse(rule, channel, byUserId)) continue;
+      rows.push({ id: uuidv7(), eventId: event.id, ruleId: rule.id, channelId });
+    }
+  }
+  const requested: RequestedDelivery[] = [];
+  const dueAt = jobNow();
+  for (let i = 0; i < rows.length; i += DELIVERY_INSERT_BATCH) {
+    requested.push(...(await insertDeliveries(db, workspaceId, rows.slice(i, i + DELIVERY_INSERT_BATCH), dueAt)));
+  }
+  return requested;
+}
+
+function mayUse(rule: CandidateRule, channel: ChannelState, byUserId: Map<string, Recipient>): boolean {
+  if (rule.kind === "shared") return channel.ownerUserId === null;
+  const owner = rule.ownerUserId ? byUserId.get(rule.ownerUserId) : undefined;
+  if (!owner) return false;
+  if (channel.ownerUserId !== null && channel.ownerUserId !== owner.userId) return false;
+  return !owner.kindsOff.includes(channel.kind);
+}
+
+/*
+ * The fan-out runs for every ingested event: its reads are prepared once per database handle
+ * (named statements on PostgreSQL: neither built, parsed nor planned again).
+ */
+function prepareStatements(db: Db) {
+  const workspaceId = sql.placeholder("workspaceId");
+  return {
+    // The workspace is re-checked on every row; the rule version comes along, for the candidate cache.
+    events: db
+      .select({
+        ...matchableEventColumns,
+        rulesVersion: sql<number | null>`(select ${ruleVersions.version} from ${ruleVersions} where ${ruleVersions.workspaceId} = ${workspaceId})`.mapWith(Number),
+      })
+      .from(events)
+      .where(and(eq(events.workspaceId, workspaceId), sql`${events.id} = any(${sql.placeholder("ids")}::uuid[])`))
+      .prepare("tocsin_fan_out_events"),
+    // Current members with what the fan-out needs: role, email (lowercase) and their channel kinds on or off.
+    recipients: db
+      .select({
+        userId: memberships.userId,
+        role: memberships.role,
+        email: sql<string>`lower(${users.email})`,
+        inApp: sql<boolean>`coalesce(${notificationPreferences.inApp}, true)`,
+        // No preferences row: every kind on.
+        kindsOff: sql<DeliveryChannelKind[]>`array_remove(array[
+          case when ${notificationPreferences.email} = false then 'email' end,
+          case when ${notificationPreferences.slack} = false then 'slack' end,
+          case when ${notificationPreferences.teams} = false then 'teams' end,
+          case when ${notificationPreferences.mattermost} = false then 'mattermost' end,
+          case when ${notificationPreferences.discord} = false then 'discord' end,
+          case when ${notificationPreferences.webhook} = false then 'webhook' end], null)::text[]`,
+      })
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .leftJoin(notificationPreferences, and(eq(notificationPreferences.workspaceId, workspaceId), eq(notificationPreferences.userId, memberships.userId)))
+      .where(eq(memberships.workspaceId, workspaceId))
+      .prepare("tocsin_fan_out_recipients"),
+    // The channels the matched rules name, as they are now.
+    channels: db
+      .select({ id: channels.id, kind: channels.kind, ownerUserId: channels.ownerUserId, enabled: channels.enabled })
+      .from(channels)
+      .where(and(eq(channels.workspaceId, workspaceId), sql`${channels.id} = any(${sql.placeholder("ids")}::uuid[])`))
+      .prepare("tocsin_fan_out_channels"),
+  };
+}
+
+const statements = new WeakMap<Db, ReturnType<typeof prepareStatements>>();
+function prepared(db: Db) {
+  let found = statements.get(db);
+  if (!found) statements.set(db, (found = prepareStatements(db)));
+  return found;
+}
+
+/**
+ * Who hears of `event` through `rule`, among current members: a personal rule's owner; a shared
+ * rule's chosen members, the members with its roles, and — when asked — the member whose email
+ * is the event's actor.
+ */
+function recipientsOf(rule: CandidateRule, event: MatchableEvent, { byUserId, byEmail, members }: Members): Set<string> {
+  const recipients = new Set<string>();
+  if (rule.kind === "personal") {
+    if (rule.ownerUserId && byUserId.has(rule.ownerUserId)) recipients.add(rule.ownerUserId);
+    return recipients;
+  }
+  for (const userId of rule.recipientUserIds) if (byUserId.has(userId)) recipients.add(userId);
+  if (rule.recipientRoles.length) for (const member of members) if (rule.recipientRoles.includes(member.role)) recipients.add(member.userId);
+  if (rule.notifyEventUser && event.actor) {
+    const actor = byEmail.get(event.actor.trim().toLowerCase());
+    if (actor) recipients.add(actor.userId);
+  }
+  return recipients;
+}
