@@ -3,6 +3,9 @@
 // channel (which fields a kind takes, credentials kept from before) is checked in channels.ts.
 import { z } from "zod";
 import { deliveryChannelKinds } from "@/server/db/schema/channels";
+import { DEFAULT_MAX_RETRIES, MAX_RETRIES } from "@/server/deliveries/retry-schedule";
+
+export { DEFAULT_MAX_RETRIES, MAX_RETRIES };
 import { displayNameSchema } from "@/server/display-name";
 import { emailSchema } from "@/server/members/member-schemas";
 
@@ -10,8 +13,6 @@ export const channelIdSchema = z.uuid({ message: "Not a channel id" });
 export const channelNameSchema = displayNameSchema("channel");
 
 export const MAX_EMAIL_RECIPIENTS = 20;
-export const DEFAULT_MAX_RETRIES = 3;
-export const MAX_RETRIES = 8;
 export const MAX_URL_LENGTH = 2048;
 
 export const channelKindSchema = z.enum(deliveryChannelKinds, { message: `Choose a channel kind: ${deliveryChannelKinds.join(", ")}` });
