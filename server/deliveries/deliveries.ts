@@ -1,7 +1,8 @@
-import { and, asc, desc, eq, gte, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, or, sql, type SQL } from "drizzle-orm";
 import { channelVisibleTo, findEditableChannel, type ChannelActor } from "@/server/channels/channels";
 import type { Db } from "@/server/db/client";
 import { executeRows } from "@/server/db/execute-rows";
+import { afterKeysetCursor, cursorTimestamp, decodeKeysetCursor, encodeKeysetCursor } from "@/server/db/keyset-cursor";
 import { toUuidArray } from "@/server/db/sql-arrays";
 import { channels, deliveries, deliveryAttempts, events, rules } from "@/server/db/schema";
 import { DomainError } from "@/server/errors";
@@ -49,34 +50,32 @@ function deliveriesVisibleTo(actor: ChannelActor) {
 function selectDeliveries(db: Db, actor: ChannelActor) {
   const { ruleVisible } = deliveriesVisibleTo(actor);
   return db
-    .select(deliveryColumns)
+    .select({ ...deliveryColumns, cursorAt: cursorTimestamp(deliveries.createdAt) })
     .from(deliveries)
     .innerJoin(channels, and(eq(channels.id, deliveries.channelId), eq(channels.workspaceId, deliveries.workspaceId)))
     .innerJoin(events, and(eq(events.id, deliveries.eventId), eq(events.workspaceId, deliveries.workspaceId)))
     .leftJoin(rules, and(eq(rules.id, deliveries.ruleId), eq(rules.workspaceId, deliveries.workspaceId), ruleVisible));
 }
 
-export type DeliveryView = Awaited<ReturnType<ReturnType<typeof selectDeliveries>["execute"]>>[number];
-
 /** Newest first, for a channel or an event (or the whole workspace), by status; keyset-paginated. */
-export async function listDeliveries(db: Db, actor: ChannelActor, input: ListDeliveriesInput): Promise<{ items: (Omit<DeliveryView, "rule"> & { rule: { id: string; name: string } | null })[]; nextCursor: string | null }> {
+export async function listDeliveries(db: Db, actor: ChannelActor, input: ListDeliveriesInput) {
   const { where } = deliveriesVisibleTo(actor);
   const conditions: SQL[] = [where];
   if (input.channelId) conditions.push(eq(deliveries.channelId, input.channelId));
   if (input.eventId) conditions.push(eq(deliveries.eventId, input.eventId));
   if (input.status) conditions.push(eq(deliveries.status, input.status));
-  if (input.cursor) {
-    const [createdAt, id] = decodeCursor(input.cursor);
-    conditions.push(or(lt(deliveries.createdAt, createdAt), and(eq(deliveries.createdAt, createdAt), lt(deliveries.id, id)))!);
-  }
+  if (input.cursor) conditions.push(afterKeysetCursor(deliveries.createdAt, deliveries.id, decodeKeysetCursor(input.cursor, "the delivery log")));
   const limit = input.limit ?? DELIVERY_PAGE_SIZE;
   const rows = await selectDeliveries(db, actor)
     .where(and(...conditions))
     .orderBy(desc(deliveries.createdAt), desc(deliveries.id))
     .limit(limit + 1);
-  const items = rows.slice(0, limit).map(withRule);
-  const last = items.at(-1);
-  return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null };
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(toView),
+    nextCursor: rows.length > limit && last ? encodeKeysetCursor({ at: last.cursorAt, id: last.id }) : null,
+  };
 }
 
 /** One delivery with every attempt, oldest first. */
@@ -99,12 +98,17 @@ export async function getDelivery(db: Db, actor: ChannelActor, deliveryId: strin
     .from(deliveryAttempts)
     .where(and(eq(deliveryAttempts.workspaceId, actor.workspaceId), eq(deliveryAttempts.deliveryId, row.id)))
     .orderBy(asc(deliveryAttempts.number));
-  return { ...withRule(row), attemptLog: attempts };
+  return { ...toView(row), attemptLog: attempts };
 }
 
-function withRule<T extends { rule: { id: string | null; name: string | null } | null }>(row: T) {
+type DeliveryRow = Awaited<ReturnType<ReturnType<typeof selectDeliveries>["execute"]>>[number];
+
+/** A delivery as the API returns it: its rule only when the caller may know it. */
+function toView({ cursorAt: _cursorAt, ...row }: DeliveryRow) {
   return { ...row, rule: row.rule?.id ? { id: row.rule.id, name: row.rule.name! } : null };
 }
+
+export type DeliveryView = ReturnType<typeof toView>;
 
 /**
  * Sends a delivered or failed delivery again, as a new series of attempts with the channel's
@@ -166,15 +170,4 @@ async function request(workspaceId: string, replayed: RequestedDelivery[]) {
   } catch (error) {
     console.warn(`[deliveries] replay of ${replayed.length} deliveries queued for the sweeper: ${error instanceof Error ? error.message : String(error)}`);
   }
-}
-
-function encodeCursor(createdAt: Date, id: string): string {
-  return Buffer.from(`${createdAt.toISOString()}|${id}`).toString("base64url");
-}
-
-function decodeCursor(cursor: string): [Date, string] {
-  const [at, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
-  const date = new Date(at ?? "");
-  if (Number.isNaN(date.getTime()) || !id || !/^[0-9a-f-]{36}$/i.test(id)) throw new DomainError("BAD_REQUEST", "Not a cursor of this list", { field: "cursor" });
-  return [date, id];
 }

@@ -6,7 +6,8 @@ import { createTestDatabase } from "@/server/db/test-database";
 import { DomainError } from "@/server/errors";
 import { escapeLike, searchWords } from "./event-conditions";
 import type { ListEventsInput } from "./event-schemas";
-import { decodeCursor, encodeCursor, listEvents, type EventSummary } from "./list-events";
+import { decodeKeysetCursor, encodeKeysetCursor } from "@/server/db/keyset-cursor";
+import { listEvents, type EventSummary } from "./list-events";
 import { insertEvents, microsecondsAt } from "./test-events";
 
 const at = (iso: string) => new Date(iso);
@@ -88,11 +89,11 @@ describe("listEvents", () => {
       const input = { from: at("2020-01-03T20:00:00Z"), to: at("2020-01-03T21:00:00Z"), limit: 1 };
       expect((await listAll(input)).map((e) => e.id)).toEqual([later, late, early]);
       const first = await list(input);
-      expect(decodeCursor(first.nextCursor!)).toEqual({ receivedAt: "2020-01-03T20:00:00.123999Z", id: later });
+      expect(decodeKeysetCursor(first.nextCursor!, "the event log")).toEqual({ at: "2020-01-03T20:00:00.123999Z", id: later });
     });
 
     it("refuses a cursor it did not make", async () => {
-      for (const cursor of ["garbage", encodeCursor({ receivedAt: "yesterday", id: a.sources[0]!.id }), Buffer.from("2020-01-01T00:00:00.000000Z|x").toString("base64url")]) {
+      for (const cursor of ["garbage", encodeKeysetCursor({ at: "yesterday", id: a.sources[0]!.id }), Buffer.from("2020-01-01T00:00:00.000000Z|x").toString("base64url")]) {
         const error = await list({ cursor }).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(DomainError);
         expect(error).toMatchObject({ code: "BAD_REQUEST", field: "cursor" });
@@ -242,7 +243,7 @@ describe("listEvents", () => {
       expect(await listAll({ ...window, communityIds: b.communities.map((c) => c.id) })).toEqual([]);
       expect(await listAll({ ...window, search: "Theirs" })).toEqual([]);
       // A cursor built from B's event only says where to start: A's own events, nothing of B.
-      const cursor = encodeCursor({ receivedAt: "2022-05-01T11:00:00.000000Z", id: theirs[0]! });
+      const cursor = encodeKeysetCursor({ at: "2022-05-01T11:00:00.000000Z", id: theirs[0]! });
       expect((await list({ ...window, cursor })).items.map((e) => e.id)).toEqual(mine);
     });
   });

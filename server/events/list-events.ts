@@ -1,28 +1,9 @@
-import { and, desc, eq, lte, sql } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import type { Db } from "@/server/db/client";
+import { afterKeysetCursor, cursorTimestamp, decodeKeysetCursor, encodeKeysetCursor } from "@/server/db/keyset-cursor";
 import { communities, events, intakeSources } from "@/server/db/schema";
-import { DomainError } from "@/server/errors";
 import { eventFilterConditions } from "./event-conditions";
-import { defaultPageSize, eventIdSchema, listEventsInput, type ListEventsInput } from "./event-schemas";
-
-/** Where the previous page ended: its last event's received time (to the microsecond) and id. */
-type Cursor = { receivedAt: string; id: string };
-
-// PostgreSQL keeps microseconds, JavaScript dates milliseconds: the cursor carries the database's
-// own text of the timestamp so that no event is skipped or repeated at a page boundary.
-const timestampText = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
-
-export function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(`${cursor.receivedAt}|${cursor.id}`, "utf8").toString("base64url");
-}
-
-export function decodeCursor(value: string): Cursor {
-  const [receivedAt = "", id = "", ...rest] = Buffer.from(value, "base64url").toString("utf8").split("|");
-  if (rest.length > 0 || !timestampText.test(receivedAt) || !eventIdSchema.safeParse(id).success) {
-    throw new DomainError("BAD_REQUEST", "This page of the event log no longer exists; reload the list", { field: "cursor" });
-  }
-  return { receivedAt, id };
-}
+import { defaultPageSize, listEventsInput, type ListEventsInput } from "./event-schemas";
 
 /** One row of the event log: the normalised fields that fit in a table, without payloads. */
 export const eventSummaryColumns = {
@@ -48,19 +29,16 @@ export const eventSummaryColumns = {
 export async function listEvents(db: Db, workspaceId: string, rawInput: ListEventsInput) {
   const input = listEventsInput.parse(rawInput);
   const limit = input.limit ?? defaultPageSize;
-  const cursor = input.cursor ? decodeCursor(input.cursor) : null;
+  const cursor = input.cursor ? decodeKeysetCursor(input.cursor, "the event log") : null;
 
   const conditions = [eventFilterConditions(workspaceId, input)];
-  if (cursor) {
-    const at = sql`${cursor.receivedAt}::timestamptz`;
-    // The plain comparison lets the (workspace_id, received_at desc) index bound the scan.
-    conditions.push(lte(events.receivedAt, sql`${at}`), sql`(${events.receivedAt}, ${events.id}) < (${at}, ${cursor.id}::uuid)`);
-  }
+  // Its plain comparison lets the (workspace_id, received_at desc) index bound the scan.
+  if (cursor) conditions.push(afterKeysetCursor(events.receivedAt, events.id, cursor));
 
   const rows = await db
     .select({
       ...eventSummaryColumns,
-      cursorAt: sql<string>`to_char(${events.receivedAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+      cursorAt: cursorTimestamp(events.receivedAt),
     })
     .from(events)
     .leftJoin(intakeSources, and(eq(intakeSources.id, events.sourceId), eq(intakeSources.workspaceId, workspaceId)))
@@ -73,7 +51,7 @@ export async function listEvents(db: Db, workspaceId: string, rawInput: ListEven
   const last = page.at(-1);
   return {
     items: page.map(({ cursorAt: _cursorAt, ...item }) => item),
-    nextCursor: rows.length > limit && last ? encodeCursor({ receivedAt: last.cursorAt, id: last.id }) : null,
+    nextCursor: rows.length > limit && last ? encodeKeysetCursor({ at: last.cursorAt, id: last.id }) : null,
   };
 }
 

@@ -1,4 +1,5 @@
-import { and, count, desc, eq, inArray, isNotNull, isNull, lte, sql, type Placeholder, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, inArray, isNotNull, isNull, sql, type Placeholder, type SQL } from "drizzle-orm";
+import { afterKeysetCursor, cursorTimestamp, decodeKeysetCursor, encodeKeysetCursor } from "@/server/db/keyset-cursor";
 import type { Db } from "@/server/db/client";
 import { communities, events, memberships, notifications, rules } from "@/server/db/schema";
 import { DomainError } from "@/server/errors";
@@ -6,7 +7,6 @@ import {
   defaultInboxPageSize,
   latestNotificationsCount,
   listNotificationsInput,
-  notificationIdSchema,
   type ListNotificationsInput,
 } from "./inbox-schemas";
 import { notifyInbox } from "./realtime";
@@ -19,21 +19,6 @@ import { notifyInbox } from "./realtime";
 
 /** Whose inbox: resolved from the request's membership, never from client input. */
 export type InboxOwner = { workspaceId: string; userId: string };
-
-type Cursor = { createdAt: string; id: string };
-const timestampText = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
-
-function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(`${cursor.createdAt}|${cursor.id}`, "utf8").toString("base64url");
-}
-
-function decodeCursor(value: string): Cursor {
-  const [createdAt = "", id = "", ...rest] = Buffer.from(value, "base64url").toString("utf8").split("|");
-  if (rest.length > 0 || !timestampText.test(createdAt) || !notificationIdSchema.safeParse(id).success) {
-    throw new DomainError("BAD_REQUEST", "This page of the inbox no longer exists; reload the list", { field: "cursor" });
-  }
-  return { createdAt, id };
-}
 
 const ownedBy = (owner: InboxOwner) => and(eq(notifications.workspaceId, owner.workspaceId), eq(notifications.userId, owner.userId));
 const isUnread = and(isNull(notifications.readAt), isNull(notifications.archivedAt));
@@ -57,7 +42,7 @@ const pageColumns = {
     occurredAt: events.occurredAt,
     receivedAt: events.receivedAt,
   },
-  cursorAt: sql<string>`to_char(${notifications.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+  cursorAt: cursorTimestamp(notifications.createdAt),
 };
 
 /** The page query, joined to the event (same workspace) and the names of its rule and community. */
@@ -112,11 +97,7 @@ export async function listNotifications(db: Db, owner: InboxOwner, rawInput: Lis
   if (input.severities?.length) conditions.push(inArray(notifications.severity, input.severities));
   if (input.ruleIds?.length) conditions.push(inArray(notifications.ruleId, input.ruleIds));
   if (input.communityIds?.length) conditions.push(inArray(notifications.communityId, input.communityIds));
-  if (input.cursor) {
-    const cursor = decodeCursor(input.cursor);
-    const at = sql`${cursor.createdAt}::timestamptz`;
-    conditions.push(lte(notifications.createdAt, sql`${at}`), sql`(${notifications.createdAt}, ${notifications.id}) < (${at}, ${cursor.id}::uuid)`);
-  }
+  if (input.cursor) conditions.push(afterKeysetCursor(notifications.createdAt, notifications.id, decodeKeysetCursor(input.cursor, "the inbox")));
 
   const plainFirstPage = conditions.length === 2 && !input.archived;
   const rows = plainFirstPage
@@ -127,7 +108,7 @@ export async function listNotifications(db: Db, owner: InboxOwner, rawInput: Lis
   const last = page.at(-1);
   return {
     items: page.map(({ cursorAt: _cursorAt, ...item }) => item),
-    nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.cursorAt, id: last.id }) : null,
+    nextCursor: rows.length > limit && last ? encodeKeysetCursor({ at: last.cursorAt, id: last.id }) : null,
   };
 }
 
