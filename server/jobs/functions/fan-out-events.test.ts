@@ -3,7 +3,7 @@ import { and, eq, inArray, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callerFor, createUser, seedTwoWorkspaces, type SeededWorkspace } from "@/server/api/test-helpers";
 import type { DbHandle } from "@/server/db/client";
-import { events, memberships, notifications, rules } from "@/server/db/schema";
+import { deliveries, events, memberships, notifications, rules } from "@/server/db/schema";
 import { insertEvents } from "@/server/events/test-events";
 import { startInboxRealtime, stopInboxRealtime } from "@/server/inbox/realtime";
 import { InlineRunner } from "../inline-runner";
@@ -214,6 +214,46 @@ describe("fan-out-events", () => {
     } finally {
       for (const stop of stops) stop();
       await stopInboxRealtime(handle);
+    }
+  });
+
+  it("writes one delivery per event, rule and usable channel, requests each once, and never twice", async () => {
+    const url = "https://93.184.216.34/hooks/fan-out";
+    const mine = await ws.callers.analyst.channel.create({ workspaceSlug: ws.slug, kind: "webhook", name: "Analyst hook", url });
+    const team = await ws.callers.admin.channel.create({ workspaceSlug: ws.slug, kind: "slack", name: "Team Slack", url, shared: true });
+    const { rule } = await ws.callers.analyst.rule.create({
+      workspaceSlug: ws.slug,
+      communityId: alpha.communityId,
+      name: "To my channels",
+      triggers: ["vuln.*"],
+      notifyInApp: false,
+      channelIds: [mine.channel.id, team.channel.id],
+    });
+    try {
+      const ids = await insertEvents(handle.db, ws.workspace.id, alpha, [
+        { type: "vuln.found", severity: "high", title: "0: vuln" },
+        { type: "vuln.fixed", severity: "low", title: "1: fixed" },
+      ]);
+      // The send itself is Inngest's (or the inline runner's): here it is mocked, and what it was given is checked.
+      const steps = () => [{ id: "request-deliveries", handler: () => ({ ids: [] }) }];
+      const engine = new InngestTestEngine({ function: fanOutIngestedEvents, events: [{ name: "tocsin/events.ingested", data: { workspaceId: ws.workspace.id, eventIds: ids } }], steps: steps() });
+      const { result, ctx } = await engine.execute();
+      expect(result).toMatchObject({ matches: 2, inserted: 0, deliveries: 4 });
+      const sent = (ctx.step.sendEvent as unknown as { mock: { calls: [string, { name: string; data: { deliveryId: string; channelId: string } }[]][] } }).mock.calls;
+      expect(sent.map(([id]) => id)).toEqual(["request-deliveries"]);
+      const requested = sent[0]![1];
+      expect(requested).toHaveLength(4);
+      expect(new Set(requested.map((e) => e.name))).toEqual(new Set(["tocsin/delivery.requested"]));
+      const stored = await handle.db.select().from(deliveries).where(inArray(deliveries.eventId, ids));
+      expect(stored.map((d) => d.id).sort()).toEqual(requested.map((e) => e.data.deliveryId).sort());
+      expect(new Set(stored.map((d) => `${d.eventId}:${d.channelId}:${d.ruleId}`)).size).toBe(4);
+
+      // Again: nothing new to write or request.
+      const again = await new InngestTestEngine({ function: fanOutIngestedEvents, events: [{ name: "tocsin/events.ingested", data: { workspaceId: ws.workspace.id, eventIds: ids } }], steps: steps() }).execute();
+      expect(again.result).toMatchObject({ deliveries: 0 });
+      expect((again.ctx.step.sendEvent as unknown as { mock: { calls: unknown[] } }).mock.calls).toEqual([]);
+    } finally {
+      await ws.callers.analyst.rule.delete({ workspaceSlug: ws.slug, ruleId: rule.id });
     }
   });
 
