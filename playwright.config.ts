@@ -29,7 +29,9 @@ export default defineConfig({
   webServer: {
     // The production server as `npm start` runs it (Next behind the ingest fast path).
     command: `node --import tsx server/http/start-server.ts`,
-    env: { ...(process.env as Record<string, string>), PORT: String(port) },
+    // e2e/channels-deliveries.spec.ts delivers to a receiver it starts on 127.0.0.2: this server
+    // (and only this one) may connect there.
+    env: { ...(process.env as Record<string, string>), PORT: String(port), TOCSIN_ALLOWED_PRIVATE_CIDRS: "127.0.0.2/32" },
     url: `${baseURL}/api/health`,
     reuseExistingServer: false,
     timeout: 120_000,

@@ -1,34 +1,8 @@
-import { expect, test, type Page } from "@playwright/test";
-import { signIn, uniqueEmail } from "./helpers";
-
-async function createWorkspace(page: Page) {
-  const slug = `rules-${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
-  await page.goto("/");
-  await signIn(page, uniqueEmail("rules"));
-  await expect(page).toHaveURL(/\/workspaces\/new$/);
-  await page.waitForLoadState("networkidle"); // hydrated: the form is React's, not a plain GET form
-  await page.getByLabel("Workspace name").fill("Rules Inc");
-  await page.getByLabel("URL").fill(slug);
-  await page.getByRole("button", { name: "Create workspace" }).click();
-  await expect(page).toHaveURL(new RegExp(`/w/${slug}(/|$)`));
-  return slug;
-}
-
-/** A new generic source through the UI; returns its ingest URL and token. */
-async function createSource(page: Page, slug: string, name: string) {
-  await page.goto(`/w/${slug}/sources`);
-  await page.getByRole("button", { name: "New source" }).click();
-  const dialog = page.getByRole("dialog");
-  await dialog.getByLabel("Name").fill(name);
-  await dialog.getByRole("button", { name: "Create source" }).click();
-  const token = await dialog.getByLabel("Token", { exact: true }).inputValue();
-  const url = await dialog.getByLabel("Ingest URL", { exact: true }).inputValue();
-  await dialog.getByRole("button", { name: "I have copied the token" }).click();
-  return { url, token };
-}
+import { expect, test } from "@playwright/test";
+import { createSource, createWorkspace } from "./helpers";
 
 test("a rule written in the editor previews recent events, then lights the bell live when a matching event arrives", async ({ page }) => {
-  const slug = await createWorkspace(page);
+  const slug = await createWorkspace(page, "Rules Inc", "rules");
   const { url, token } = await createSource(page, slug, "authentik production");
 
   /** Posts one event the way authentik's webhook relay would: JSON with the token as Bearer. */
@@ -150,7 +124,7 @@ test("a rule written in the editor previews recent events, then lights the bell 
 });
 
 test("rules are edited, duplicated (disabled), switched off and deleted after confirmation", async ({ page }) => {
-  const slug = await createWorkspace(page);
+  const slug = await createWorkspace(page, "Rules Inc", "rules");
   await page.goto(`/w/${slug}/rules/new`);
   await page.getByLabel("Name", { exact: true }).fill("Critical alerts");
   await page.getByLabel("Type or pattern").fill("alert.*");

@@ -1,19 +1,5 @@
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { followOutboxLink, signIn, uniqueEmail } from "./helpers";
-
-async function createWorkspace(page: Page, name: string, mode: "single" | "multi") {
-  const slug = `${mode}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
-  await page.goto("/");
-  await signIn(page, uniqueEmail("sources"));
-  await expect(page).toHaveURL(/\/workspaces\/new$/);
-  await page.getByLabel("Workspace name").fill(name);
-  await page.getByLabel("URL").fill(slug);
-  if (mode === "multi") await page.getByText("Several communities").click();
-  await page.getByRole("button", { name: "Create workspace" }).click();
-  // The new workspace opens on its home section, whichever that is.
-  await expect(page).toHaveURL(new RegExp(`/w/${slug}(/|$)`));
-  return slug;
-}
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import { createWorkspace, followOutboxLink, signIn, uniqueEmail } from "./helpers";
 
 /** Posts one generic event the way a script would: JSON, token as Bearer. */
 async function postEvent(request: APIRequestContext, url: string, token: string) {
@@ -25,7 +11,7 @@ async function postEvent(request: APIRequestContext, url: string, token: string)
 }
 
 test("an admin creates a source, posts to its URL, rotates the token and disables the source", async ({ page, request }) => {
-  const slug = await createWorkspace(page, "Sources Inc", "single");
+  const slug = await createWorkspace(page, "Sources Inc", "sources", "single");
   await page.goto(`/w/${slug}/sources`);
   const nav = page.getByRole("navigation", { name: "Workspace sections" });
   await expect(nav.getByRole("link", { name: "Sources" })).toHaveAttribute("aria-current", "page");
@@ -128,7 +114,7 @@ test("an admin creates a source, posts to its URL, rotates the token and disable
 });
 
 test("in multi mode, sources are created in a chosen community and listed under it; a viewer only reads them", async ({ page, browser }) => {
-  const slug = await createWorkspace(page, "Sources MSSP", "multi");
+  const slug = await createWorkspace(page, "Sources MSSP", "sources", "multi");
   await page.goto(`/w/${slug}/sources`);
   await expect(page.getByText("Every source belongs to a community.")).toBeVisible();
   await expect(page.getByRole("button", { name: "New source" })).toBeDisabled();

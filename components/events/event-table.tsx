@@ -4,13 +4,12 @@ import { useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { useTRPC } from "@/components/trpc/react";
-import { Button } from "@/components/ui/button";
-import { FormError } from "@/components/ui/field";
 import { cn } from "@/lib/utils";
 import type { EventFilters } from "@/server/events/event-schemas";
 import type { EventSummary } from "@/server/events/list-events";
 import { formatDateTime } from "./format-time";
 import { SeverityBadge } from "./severity-badge";
+import { LoadMoreFooter } from "@/components/ui/load-more-footer";
 
 type Page = { items: EventSummary[]; nextCursor: string | null };
 
@@ -68,20 +67,7 @@ export function EventTable({ slug, filters, pageSize, firstPage, timeZone, showC
           </tbody>
         </table>
       </div>
-      <div className="flex items-center justify-between gap-4 border-t border-zinc-100 px-5 py-3 text-sm text-zinc-500">
-        <span data-testid="event-count">
-          Showing {events.length.toLocaleString("en-US")} event{events.length === 1 ? "" : "s"}
-          {query.hasNextPage ? "" : events.length > pageSize ? " — that is all of them" : ""}
-        </span>
-        <div className="flex items-center gap-3">
-          <FormError message={query.isFetchNextPageError ? (query.error?.message ?? "Could not load more events") : null} />
-          {query.hasNextPage ? (
-            <Button variant="secondary" size="sm" disabled={query.isFetchingNextPage} onClick={() => void query.fetchNextPage()}>
-              {query.isFetchingNextPage ? "Loading…" : "Load more"}
-            </Button>
-          ) : null}
-        </div>
-      </div>
+      <LoadMoreFooter countTestId="event-count" count={`Showing ${events.length.toLocaleString("en-US")} event${events.length === 1 ? "" : "s"}${query.hasNextPage ? "" : events.length > pageSize ? " — that is all of them" : ""}`} query={query} />
     </div>
   );
 }

@@ -3,13 +3,13 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
 import { useTRPC } from "@/components/trpc/react";
-import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/field";
 import { InboxBulkBar } from "./inbox-bulk-bar";
 import { InboxRow } from "./inbox-row";
 import { inboxListInput, type InboxView } from "./inbox-search-params";
 import type { NotificationItem } from "./notification-types";
 import { useInboxActions } from "./use-inbox-actions";
+import { LoadMoreFooter } from "@/components/ui/load-more-footer";
 
 type Page = { items: NotificationItem[]; nextCursor: string | null };
 
@@ -84,19 +84,7 @@ export function InboxList({ slug, view, firstPage, timeZone, showCommunity, empt
           ))}
         </ul>
       )}
-      <div className="flex items-center justify-between gap-4 border-t border-zinc-100 px-5 py-3 text-sm text-zinc-500">
-        <span data-testid="inbox-count">
-          {items.length ? `Showing ${items.length.toLocaleString("en-US")} notification${items.length === 1 ? "" : "s"}` : null}
-        </span>
-        <div className="flex items-center gap-3">
-          <FormError message={query.isFetchNextPageError ? (query.error?.message ?? "Could not load more") : null} />
-          {query.hasNextPage ? (
-            <Button variant="secondary" size="sm" disabled={query.isFetchingNextPage} onClick={() => void query.fetchNextPage()}>
-              {query.isFetchingNextPage ? "Loading…" : "Load more"}
-            </Button>
-          ) : null}
-        </div>
-      </div>
+      <LoadMoreFooter countTestId="inbox-count" count={items.length ? `Showing ${items.length.toLocaleString("en-US")} notification${items.length === 1 ? "" : "s"}` : null} query={query} />
     </div>
   );
 }

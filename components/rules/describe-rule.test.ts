@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeConditions, describeScope } from "./describe-rule";
+import { describeConditions, describeDestinations, describeScope } from "./describe-rule";
 
 describe("describe-rule", () => {
   it("puts conditions in words", () => {
@@ -21,5 +21,15 @@ describe("describe-rule", () => {
     expect(describeScope("community", "Globex", [])).toBe("Globex");
     expect(describeScope("workspace", "Globex", [])).toBe("All communities");
     expect(describeScope("communities", "Globex", ["A", "B"])).toBe("2 communities");
+  });
+
+  it("lists where a rule notifies: the inbox, then its channels by name", () => {
+    const channels = new Map([
+      ["c1", { kind: "webhook" as const, name: "SOAR intake", enabled: false }],
+      ["c2", { kind: "slack" as const, name: "#secops", enabled: true }],
+    ]);
+    const labels = (rule: { notifyInApp: boolean; channelIds: string[] }) => describeDestinations(rule, channels).map((d) => `${d.kind}:${d.label}${d.off ? " (off)" : ""}`);
+    expect(labels({ notifyInApp: true, channelIds: ["c1", "c2"] })).toEqual(["inbox:Inbox", "slack:#secops", "webhook:SOAR intake (off)"]);
+    expect(labels({ notifyInApp: false, channelIds: ["c2", "x", "y"] })).toEqual(["slack:#secops", "unknown:2 other channels"]);
   });
 });

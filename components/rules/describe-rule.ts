@@ -1,5 +1,6 @@
-// A rule in words, for the list: where it listens and what it asks of an event.
+// A rule in words, for the list: where it listens, what it asks of an event, where it notifies.
 import { severityLabels } from "@/components/events/severity-badge";
+import type { DeliveryChannelKind } from "@/server/db/schema/channels";
 import type { RuleScope } from "@/server/db/schema/rules";
 import type { FieldMatcher, RuleConditions } from "@/server/rules/rule-definition";
 
@@ -48,4 +49,21 @@ export function describeScope(scope: RuleScope, communityName: string, chosen: r
     case "communities":
       return chosen.length === 1 ? chosen[0]! : `${chosen.length} communities`;
   }
+}
+
+export type RuleDestination = { key: string; kind: DeliveryChannelKind | "inbox" | "unknown"; label: string; off: boolean };
+
+/** Where a rule sends its matches, for the list: the inbox first, then its channels by name. */
+export function describeDestinations(
+  rule: { notifyInApp: boolean; channelIds: readonly string[] },
+  channels: ReadonlyMap<string, { kind: DeliveryChannelKind; name: string; enabled: boolean }>,
+): RuleDestination[] {
+  const destinations: RuleDestination[] = rule.notifyInApp ? [{ key: "inbox", kind: "inbox", label: "Inbox", off: false }] : [];
+  const known = rule.channelIds.flatMap((id) => {
+    const channel = channels.get(id);
+    return channel ? [{ key: id, kind: channel.kind, label: channel.name, off: !channel.enabled }] : [];
+  });
+  const unknown = rule.channelIds.length - known.length;
+  const rest: RuleDestination[] = unknown ? [{ key: "unknown", kind: "unknown", label: unknown === 1 ? "1 other channel" : `${unknown} other channels`, off: false }] : [];
+  return [...destinations, ...known.sort((a, b) => a.label.localeCompare(b.label)), ...rest];
 }

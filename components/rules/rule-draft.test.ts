@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ruleConditionsSchema, type FieldMatcher } from "@/server/rules/rule-definition";
-import { conditionsToDraft, emptyDraft, matcherFromDraft, matcherToDraft, splitList, toDefinition } from "./rule-draft";
+import { conditionsToDraft, emptyDraft, matcherFromDraft, matcherToDraft, splitList, toDefinition, toRuleBody, withUsableChannels } from "./rule-draft";
 import { validateDraft } from "./validate-draft";
 
 describe("rule draft", () => {
@@ -35,5 +35,20 @@ describe("rule draft", () => {
     const errors = validateDraft(draft, { multi: true });
     expect(Object.keys(errors).sort()).toEqual(["conditions.fields.1.values", "name", "recipients", "triggers.1"]);
     expect(validateDraft({ ...emptyDraft("c1"), name: "x", triggers: ["a"], scope: "communities" }, { multi: true })).toEqual({ communityIds: ["Choose at least one community"] });
+  });
+
+  it("must notify somewhere, and a shared rule keeps only shared channels", () => {
+    const base = { ...emptyDraft("c1"), name: "x", triggers: ["a"] };
+    expect(validateDraft({ ...base, notifyInApp: false }, { multi: false })).toEqual({ channelIds: ["Choose where to notify: the inbox, a channel, or both"] });
+    expect(validateDraft({ ...base, notifyInApp: false, channelIds: ["ch1"] }, { multi: false })).toEqual({});
+
+    const channels = [
+      { id: "mine", shared: false },
+      { id: "team", shared: true },
+    ];
+    const personal = { ...base, channelIds: ["mine", "team", "gone"] };
+    expect(withUsableChannels(personal, channels).channelIds).toEqual(["mine", "team"]);
+    expect(withUsableChannels({ ...personal, kind: "shared" }, channels).channelIds).toEqual(["team"]);
+    expect(toRuleBody({ ...personal, notifyInApp: false, channelIds: ["team"] })).toMatchObject({ notifyInApp: false, channelIds: ["team"] });
   });
 });

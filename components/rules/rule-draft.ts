@@ -3,6 +3,7 @@
 // into the values the API validates, so the form never loses what the user typed.
 import type { FieldMatcher, FieldMatcherOperator, RuleConditions } from "@/server/rules/rule-definition";
 import type { RuleView } from "@/server/rules/rules";
+import type { DeliveryChannelKind } from "@/server/db/schema/channels";
 import type { RuleKind, RuleScope } from "@/server/db/schema/rules";
 import type { Role } from "@/server/members/roles";
 import type { Severity } from "@/server/events/severities";
@@ -34,6 +35,10 @@ export type RuleDraft = {
   cel: string;
   kind: RuleKind;
   enabled: boolean;
+  /** The in-app inbox (of the writer, or of each recipient of a shared rule). */
+  notifyInApp: boolean;
+  /** Channels besides the inbox. */
+  channelIds: string[];
   recipientUserIds: string[];
   recipientRoles: Role[];
   notifyEventUser: boolean;
@@ -61,6 +66,8 @@ export function emptyDraft(communityId: string): RuleDraft {
     cel: "",
     kind: "personal",
     enabled: true,
+    notifyInApp: true,
+    channelIds: [],
     recipientUserIds: [],
     recipientRoles: [],
     notifyEventUser: false,
@@ -142,10 +149,30 @@ export function draftFromRule(rule: RuleView): RuleDraft {
     ...conditionsToDraft(rule.conditions),
     kind: rule.kind,
     enabled: rule.enabled,
+    notifyInApp: rule.notifyInApp,
+    channelIds: rule.channelIds,
     recipientUserIds: rule.recipientUserIds,
     recipientRoles: rule.recipientRoles,
     notifyEventUser: rule.notifyEventUser,
   };
+}
+
+/** A channel the rule editor offers (as `channel.list` describes it). */
+export type ChannelOption = { id: string; kind: DeliveryChannelKind; name: string; target: string; shared: boolean; enabled: boolean };
+
+/** The channels a rule of this kind may deliver to: a shared rule uses shared channels only. */
+export function usableChannels<T extends Pick<ChannelOption, "shared">>(kind: RuleKind, channels: readonly T[]): T[] {
+  return kind === "shared" ? channels.filter((channel) => channel.shared) : [...channels];
+}
+
+/**
+ * The draft as it is saved: a personal rule turned shared drops the writer's own channels, which
+ * it may not use (and which the checklist no longer shows).
+ */
+export function withUsableChannels(draft: RuleDraft, channels: readonly Pick<ChannelOption, "id" | "shared">[]): RuleDraft {
+  const usable = new Set(usableChannels(draft.kind, channels).map((channel) => channel.id));
+  const channelIds = draft.channelIds.filter((id) => usable.has(id));
+  return channelIds.length === draft.channelIds.length ? draft : { ...draft, channelIds };
 }
 
 /** What create and update send; a personal rule sends no audience. */
@@ -158,7 +185,8 @@ export function toRuleBody(draft: RuleDraft) {
     scope: draft.scope,
     communityIds: draft.scope === "communities" ? draft.communityIds : [],
     ...toDefinition(draft),
-    notifyInApp: true,
+    notifyInApp: draft.notifyInApp,
+    channelIds: draft.channelIds,
     recipientUserIds: shared ? draft.recipientUserIds : [],
     recipientRoles: shared ? draft.recipientRoles : [],
     notifyEventUser: shared && draft.notifyEventUser,

@@ -9,7 +9,8 @@ import { Input } from "@/components/ui/input";
 import type { CatalogEntry } from "@/server/rules/catalog/types";
 import type { CelFieldHelp } from "./cel-field";
 import { ConditionBuilder } from "./condition-builder";
-import { toDefinition, type RuleDraft } from "./rule-draft";
+import { NotifyFields } from "./notify-fields";
+import { toDefinition, withUsableChannels, type ChannelOption, type RuleDraft } from "./rule-draft";
 import { errorsAt, unplacedErrors, type RuleErrors } from "./rule-errors";
 import { RulePreview } from "./rule-preview";
 import { RuleScopeFields, type CommunityOption } from "./rule-scope-fields";
@@ -32,12 +33,17 @@ export type RuleEditorProps = {
   communities: CommunityOption[] | null;
   /** Null unless the user is an admin (shared rules). */
   members: MemberOption[] | null;
+  /** The writer's own channels and the shared ones. */
+  channels: ChannelOption[];
+  /** The writer's address: a personal email channel created here mails it. */
+  ownEmail: string;
   timeZone: string;
   celFields: CelFieldHelp;
 };
 
 /** New and edit: name, scope, triggers, conditions, recipients, and the live preview. */
-export function RuleEditor({ workspaceSlug, ruleId, initial, catalog, sources, communities, members, timeZone, celFields }: RuleEditorProps) {
+export function RuleEditor(props: RuleEditorProps) {
+  const { workspaceSlug, ruleId, initial, catalog, sources, communities, members, channels, ownEmail, timeZone, celFields } = props;
   const formRef = useRef<HTMLFormElement>(null);
   const [draft, setDraft] = useState(initial);
   // After the first "Save", the browser's checks follow every change, so fixed fields clear at once.
@@ -60,7 +66,8 @@ export function RuleEditor({ workspaceSlug, ruleId, initial, catalog, sources, c
   function onSubmit(event: FormEvent) {
     event.preventDefault();
     setAttempted(true);
-    if (Object.keys(validateDraft(draft, { multi })).length === 0) save.mutate(draft);
+    const saved = withUsableChannels(draft, channels);
+    if (Object.keys(validateDraft(saved, { multi })).length === 0) save.mutate(saved);
     else showFirstProblem();
   }
 
@@ -90,12 +97,10 @@ export function RuleEditor({ workspaceSlug, ruleId, initial, catalog, sources, c
 
       <RulePreview workspaceSlug={workspaceSlug} draft={draft} timeZone={timeZone} showCommunity={communities !== null} />
 
-      <EditorCard title="Notify">
+      <EditorCard title="Notify" description="Where each match goes: the inbox, channels, or both.">
         <div className="space-y-4">
-          <p className="text-sm text-zinc-700">
-            <span className="font-medium text-zinc-900">In-app</span>: the bell in the header and the inbox.
-          </p>
           {members ? <SharedRuleFields draft={draft} update={update} members={members} kindLocked={ruleId !== null} errors={errors} /> : null}
+          <NotifyFields workspaceSlug={workspaceSlug} draft={draft} update={update} channels={channels} isAdmin={members !== null} ownEmail={ownEmail} errors={errors} />
         </div>
       </EditorCard>
 

@@ -4,13 +4,15 @@ import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
+import { ChannelKindBadge } from "@/components/channels/channel-kind-badge";
 import { useTRPC } from "@/components/trpc/react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/field";
 import { Switch } from "@/components/ui/switch";
+import type { DeliveryChannelKind } from "@/server/db/schema/channels";
 import { DeleteRuleDialog } from "./delete-rule-dialog";
-import { describeConditions, describeScope } from "./describe-rule";
+import { describeConditions, describeDestinations, describeScope } from "./describe-rule";
 import type { RuleItem } from "./rule-types";
 
 type Props = {
@@ -18,12 +20,16 @@ type Props = {
   rule: RuleItem;
   /** Names of the workspace's communities by id; null in single mode. */
   communityNames: Map<string, string> | null;
+  /** The channels the caller sees, by id. */
+  channels: ReadonlyMap<string, ChannelSummary>;
 };
+
+export type ChannelSummary = { kind: DeliveryChannelKind; name: string; enabled: boolean };
 
 const shownTriggers = 4;
 
 /** One rule: what it listens to and asks, on/off, and its actions (for those who may change it). */
-export function RuleRow({ workspaceSlug, rule, communityNames }: Props) {
+export function RuleRow({ workspaceSlug, rule, communityNames, channels }: Props) {
   const trpc = useTRPC();
   const router = useRouter();
   const [deleting, setDeleting] = useState(false);
@@ -79,6 +85,17 @@ export function RuleRow({ workspaceSlug, rule, communityNames }: Props) {
             </code>
           ))}
           {rule.triggers.length > shownTriggers ? <span className="text-xs text-zinc-500" title={rule.triggers.join("\n")}>+{rule.triggers.length - shownTriggers} more</span> : null}
+        </dd>
+        <dt className="text-zinc-500">Notifies</dt>
+        <dd className="flex flex-wrap items-center gap-x-1.5 gap-y-1 text-zinc-700" data-testid="rule-destinations">
+          {describeDestinations(rule, channels).map((destination, index) => (
+            <span key={destination.key} className="inline-flex items-center gap-1">
+              {index > 0 ? <span aria-hidden className="text-zinc-400">·</span> : null}
+              {destination.kind === "inbox" || destination.kind === "unknown" ? null : <ChannelKindBadge kind={destination.kind} compact />}
+              {destination.label}
+              {destination.off ? <span className="text-xs text-amber-700">(off)</span> : null}
+            </span>
+          ))}
         </dd>
         <dt className="text-zinc-500">Conditions</dt>
         <dd className="text-zinc-700" data-testid="rule-conditions">

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
-import { RuleRow } from "./rule-row";
+import { RuleRow, type ChannelSummary } from "./rule-row";
 import type { RuleItem } from "./rule-types";
 
 type Props = {
@@ -10,15 +10,18 @@ type Props = {
   isAdmin: boolean;
   /** Null in single mode. */
   communities: { id: string; name: string }[] | null;
+  /** The channels the caller sees (their own and the shared ones). */
+  channels: (ChannelSummary & { id: string })[];
 };
 
 const countRules = (n: number) => (n === 1 ? "1 rule" : `${n} rules`);
 
 /** Your personal rules, then the shared ones (all of them for admins, those you receive otherwise). */
-export function RulesView({ workspaceSlug, rules, isAdmin, communities }: Props) {
+export function RulesView({ workspaceSlug, rules, isAdmin, communities, channels }: Props) {
   const personal = rules.filter((rule) => rule.kind === "personal");
   const shared = rules.filter((rule) => rule.kind === "shared");
   const communityNames = communities ? new Map(communities.map((c) => [c.id, c.name])) : null;
+  const channelsById = new Map(channels.map((channel) => [channel.id, channel]));
   const newHref = `/w/${workspaceSlug}/rules/new`;
 
   return (
@@ -42,7 +45,7 @@ export function RulesView({ workspaceSlug, rules, isAdmin, communities }: Props)
         ) : (
           <ul className="divide-y divide-zinc-100">
             {personal.map((rule) => (
-              <RuleRow key={rule.id} workspaceSlug={workspaceSlug} rule={rule} communityNames={communityNames} />
+              <RuleRow key={rule.id} workspaceSlug={workspaceSlug} rule={rule} communityNames={communityNames} channels={channelsById} />
             ))}
           </ul>
         )}
@@ -59,7 +62,7 @@ export function RulesView({ workspaceSlug, rules, isAdmin, communities }: Props)
           ) : (
             <ul className="divide-y divide-zinc-100">
               {shared.map((rule) => (
-                <RuleRow key={rule.id} workspaceSlug={workspaceSlug} rule={rule} communityNames={communityNames} />
+                <RuleRow key={rule.id} workspaceSlug={workspaceSlug} rule={rule} communityNames={communityNames} channels={channelsById} />
               ))}
             </ul>
           )}

@@ -12,13 +12,14 @@ export const placedErrorPaths = [
   "communityId",
   "scope",
   "communityIds",
-  "communityIds",
   "triggers",
   "conditions",
   "recipients",
   "recipientUserIds",
   "recipientRoles",
   "notifyEventUser",
+  "notifyInApp",
+  "channelIds",
 ] as const;
 
 export function validateDraft(draft: RuleDraft, options: { multi: boolean }): RuleErrors {
@@ -35,6 +36,9 @@ export function validateDraft(draft: RuleDraft, options: { multi: boolean }): Ru
   }
   if (draft.kind === "shared" && draft.recipientUserIds.length === 0 && draft.recipientRoles.length === 0 && !draft.notifyEventUser) {
     errors.recipients = ["Choose who receives this rule: members, roles, or the event’s own user"];
+  }
+  if (!draft.notifyInApp && draft.channelIds.length === 0) {
+    errors.channelIds = ["Choose where to notify: the inbox, a channel, or both"];
   }
   return errors;
 }

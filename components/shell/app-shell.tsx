@@ -15,7 +15,7 @@ type Props = {
   children: ReactNode;
 };
 
-// Sections appear here as they are built (Channels and Audit come with later work); a link to
+// Sections appear here as they are built (Audit comes with later work); a link to
 // a section that does not exist yet is never shown.
 function getNavItems(slug: string, mode: WorkspaceMode): NavItem[] {
   const base = `/w/${slug}`;
@@ -23,6 +23,7 @@ function getNavItems(slug: string, mode: WorkspaceMode): NavItem[] {
     { href: `${base}/events`, label: "Events" },
     { href: `${base}/inbox`, label: "Inbox" },
     { href: `${base}/rules`, label: "Rules" },
+    { href: `${base}/channels`, label: "Channels" },
     ...(mode === "multi" ? [{ href: `${base}/communities`, label: "Communities" }] : []),
     { href: `${base}/sources`, label: "Sources" },
     { href: `${base}/members`, label: "Members" },

@@ -8,7 +8,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/field";
 import { cn } from "@/lib/utils";
-import { CopyButton } from "./copy-button";
+import { CopyButton } from "@/components/ui/copy-button";
 import { DeleteSourceDialog } from "./delete-source-dialog";
 import { EditSourceDialog } from "./edit-source-dialog";
 import { RelativeTime } from "./relative-time";

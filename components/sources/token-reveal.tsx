@@ -2,8 +2,8 @@
 
 import type { ReactNode } from "react";
 import { Button } from "@/components/ui/button";
-import { Input } from "@/components/ui/input";
-import { CopyButton } from "./copy-button";
+import { CopyButton } from "@/components/ui/copy-button";
+import { CopyField } from "@/components/ui/copy-field";
 import { buildCurlCommands } from "./curl-commands";
 import { formatExamples } from "./format-examples";
 import type { FormatOption, RevealedToken } from "./source-types";
@@ -86,21 +86,6 @@ export function TokenReveal({ revealed, format, notice, onDone }: { revealed: Re
       <div className="flex justify-end border-t border-zinc-100 pt-4">
         <Button onClick={onDone}>I have copied the token</Button>
       </div>
-    </div>
-  );
-}
-
-function CopyField({ id, label, value, hint }: { id: string; label: string; value: string; hint?: string }) {
-  return (
-    <div className="space-y-1">
-      <label htmlFor={id} className="block text-sm font-medium text-zinc-800">
-        {label}
-      </label>
-      <div className="flex gap-2">
-        <Input id={id} readOnly value={value} className="font-mono text-xs" onFocus={(event) => event.target.select()} />
-        <CopyButton value={value} label={label.toLowerCase()} />
-      </div>
-      {hint ? <p className="text-xs text-zinc-500">{hint}</p> : null}
     </div>
   );
 }

@@ -11,7 +11,8 @@ export default async function RulesPage({ params }: { params: Promise<{ slug: st
   const { slug } = await params;
   const current = await getWorkspaceForPage(slug);
   if (!current) notFound();
-  const rules = await (await getServerCaller()).rule.list({ workspaceSlug: slug });
+  const caller = await getServerCaller();
+  const [rules, channels] = await Promise.all([caller.rule.list({ workspaceSlug: slug }), caller.channel.list({ workspaceSlug: slug })]);
   return (
     <>
       <PageHeader title="Rules" description="Which events notify you, and how. Each new event is checked against every enabled rule." />
@@ -20,6 +21,7 @@ export default async function RulesPage({ params }: { params: Promise<{ slug: st
         rules={rules}
         isAdmin={hasRole(current.role, "admin")}
         communities={current.workspace.mode === "multi" ? current.communities.map(({ id, name }) => ({ id, name })) : null}
+        channels={channels.map(({ id, kind, name, enabled }) => ({ id, kind, name, enabled }))}
       />
     </>
   );

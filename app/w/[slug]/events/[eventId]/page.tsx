@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
+import { EventDeliveries } from "@/components/deliveries/event-deliveries";
 import { emptyView, eventsHref, parseEventSearchParams, type EventView } from "@/components/events/event-search-params";
 import { formatDateTime } from "@/components/events/format-time";
 import { JsonView } from "@/components/events/json-view";
@@ -29,6 +30,7 @@ export default async function EventPage({ params, searchParams }: Props) {
     throw error;
   });
   if (!event) notFound();
+  const deliveries = await caller.delivery.list({ workspaceSlug: slug, eventId: event.id });
 
   const timeZone = current.workspace.timezone;
   const multi = current.workspace.mode === "multi";
@@ -132,6 +134,13 @@ export default async function EventPage({ params, searchParams }: Props) {
             </CardBody>
           </Card>
         ) : null}
+
+        <Card>
+          <CardHeader title="Deliveries" description="Where rules sent this event besides the inbox, and how it went." />
+          <CardBody>
+            <EventDeliveries workspaceSlug={slug} page={deliveries} />
+          </CardBody>
+        </Card>
 
         <Card>
           <CardHeader title="Data" description="What the adapter extracted for rules and notifications." />
