@@ -21,7 +21,7 @@
 //
 // Options: --json  --deliveries=10000  --channels=10  --rate=<half of phase 1a's deliveries/s>
 //          --duration=15 (s, phase 1b)  --failure-rate=0.3  --time-scale=1000
-//          --max-runs=<the inline runner's default: 8>
+//          --max-runs=<the inline runner's default: 32>
 // Exit status 1 when a correctness check fails or the run breaks; missed speed targets only FAIL
 // in the report.
 import { randomBytes } from "node:crypto";
@@ -34,11 +34,12 @@ import postgres from "postgres";
 import type { NotificationMessage } from "@/server/channels/notification-message";
 import { createPgliteHandle, createPostgresHandle, type DbHandle } from "@/server/db/client";
 import { queryRows } from "@/server/db/query-rows";
-import { buildDeliveryMessage, loadDeliveryContext } from "@/server/deliveries/load-delivery-context";
+import { buildDeliveryMessage, claimDeliveryContext } from "@/server/deliveries/load-delivery-context";
+import { writeFanOut } from "@/server/fan-out/write-fan-out";
 import { handleIngestRequest } from "@/server/ingest/handle-ingest-request";
 import { deliverNotification, DELIVERY_CONCURRENCY_PER_CHANNEL } from "@/server/jobs/functions/deliver-notification";
 import { fanOutIngestedEvents } from "@/server/jobs/functions/fan-out-events";
-import { getInlineRunner, startInlineRunner, stopInlineRunner, type InlineRunner } from "@/server/jobs/inline-runner";
+import { DEFAULT_MAX_CONCURRENT_RUNS, getInlineRunner, startInlineRunner, stopInlineRunner, type InlineRunner } from "@/server/jobs/inline-runner";
 import { setJobClock } from "@/server/jobs/job-clock";
 import { setJobDbForTests } from "@/server/jobs/job-db";
 import { createCleanups } from "./cleanups";
@@ -48,6 +49,8 @@ import { checkReceivedRequests, type DeliveryRecord, type ReceiverCheck } from "
 import { alwaysOk, startDeliveryReceiver, type DeliveryReceiver, type ReceivedRecord, type ReceiverBehaviour } from "./delivery-receiver-control";
 import { formatDeliveryReport, percentiles, summariseDeliveryBench } from "./delivery-report";
 import { BENCH_EVENT_TYPE, seedDeliveryWorkspace, type DeliveryBenchSeed } from "./delivery-seed";
+import { MAX_RETRIES } from "@/server/deliveries/retry-schedule";
+import { uuidv7 } from "uuidv7";
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
@@ -75,10 +78,6 @@ const serverUrl = process.env.DATABASE_URL || "postgres://postgres@127.0.0.1:543
 const log = (line: string) => console.error(`bench: ${line}`);
 
 const RECEIVER_HOST = "127.0.0.2";
-/** server/jobs/inline-runner.ts's default, which server/start.ts runs with. */
-const RUNNER_DEFAULT_MAX_RUNS = 8;
-/** Retries per channel in phase 2: the most a channel may have. */
-const MAX_RETRIES = 8;
 /** Events per ingest request when a phase posts everything at once. */
 const EVENTS_PER_REQUEST = 100;
 const WARM_UP_EVENTS = 20;
@@ -217,10 +216,21 @@ async function loadSendLatencies(handle: DbHandle, seed: DeliveryBenchSeed, even
   return rows.map((r) => Number(r.latency_ms));
 }
 
-/** The message Tocsin rendered for one of its deliveries: the baseline sends the same. */
-async function loadSampleMessage(handle: DbHandle, seed: DeliveryBenchSeed, eventId: string): Promise<NotificationMessage> {
-  const [row] = await queryRows<{ id: string }>(handle.db, sql`select id from deliveries where workspace_id = ${seed.workspaceId} and event_id = ${eventId} limit 1`);
-  const context = await loadDeliveryContext(handle.db, seed.workspaceId, row!.id);
+/**
+ * The message Tocsin renders for a delivery like the measured ones: the baseline sends the same.
+ * One more event of the run is written straight to the table (no fan-out request, so no job takes
+ * it), fanned out here, and one of its deliveries claimed for good by a run that never sends it.
+ */
+async function loadSampleMessage(handle: DbHandle, seed: DeliveryBenchSeed, likeEventId: string): Promise<NotificationMessage> {
+  const [event] = await queryRows<{ id: string }>(
+    handle.db,
+    sql`insert into events (id, workspace_id, community_id, source_id, type, severity, title, message, occurred_at, received_at, origin, data, raw)
+        select ${uuidv7()}, workspace_id, community_id, source_id, type, severity, title, message, occurred_at, now(), origin, data, raw
+        from events where id = ${likeEventId} and workspace_id = ${seed.workspaceId}
+        returning id`,
+  );
+  const [delivery] = (await writeFanOut(handle.db, seed.workspaceId, [event!.id])).deliveries;
+  const context = await claimDeliveryContext(handle.db, { workspaceId: seed.workspaceId, deliveryId: delivery!.id, runId: "bench-sample", expectedAttempts: null, now: new Date() });
   return buildDeliveryMessage(context!);
 }
 
@@ -410,7 +420,7 @@ async function main(): Promise<boolean> {
     setJobDbForTests(undefined);
   });
   const runner = startRunner();
-  const maxRuns = config.maxRuns ?? RUNNER_DEFAULT_MAX_RUNS;
+  const maxRuns = config.maxRuns ?? DEFAULT_MAX_CONCURRENT_RUNS;
   const concurrency = Math.min(maxRuns, config.channels * DELIVERY_CONCURRENCY_PER_CHANNEL);
 
   log(`warming up with ${WARM_UP_EVENTS * config.channels} deliveries`);

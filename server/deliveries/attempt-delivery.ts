@@ -6,14 +6,9 @@ import type { Db } from "@/server/db/client";
 import { executeRows } from "@/server/db/execute-rows";
 import { causeOf } from "@/server/events/system-events";
 import { classifySendOutcome, type SendVerdict } from "./classify-send-outcome";
-import { buildDeliveryMessage, loadDeliveryContext, type DeliveryContext } from "./load-delivery-context";
+import { buildDeliveryMessage, claimDeliveryContext, DUE_TOLERANCE_MS, type ClaimOptions, type DeliveryContext } from "./load-delivery-context";
 import { recordAttempt, recordChannelDisabledBeforeAttempt } from "./record-attempt";
 import { nextRetryDelayMs } from "./retry-schedule";
-
-/** How long an attempt holds its delivery: the send's 15 s and the bookkeeping, with room to spare. */
-export const LEASE_MS = 60_000;
-/** A delivery due within this much is attempted now rather than slept on. */
-const DUE_TOLERANCE_MS = 1_000;
 
 export type AttemptResult =
   /** An attempt was made and recorded. */
@@ -32,19 +27,9 @@ export type AttemptResult =
   /** Nothing to do here: delivered or failed already, deleted, held or moved on by another run. */
   | { outcome: "skipped"; reason: "finished" | "gone" | "leased" | "superseded" };
 
-export type AttemptOptions = {
-  workspaceId: string;
-  deliveryId: string;
-  /** The job run making the attempt: the lease's owner. */
-  runId: string;
-  /** The attempt count this run last saw (null on its first step): another count means another run moved on. */
-  expectedAttempts: number | null;
-  now: Date;
-  http?: SafeHttpOptions;
-  random?: () => number;
-};
+export type AttemptOptions = ClaimOptions & { http?: SafeHttpOptions; random?: () => number };
 
-type ClaimedRow = { attempts: number; series_start_attempts: number };
+type ClaimedRow = { attempts: number; seriesStartAttempts: number };
 
 /**
  * One attempt of one delivery: claims it (a lease, so that two runners never attempt it at once),
@@ -54,11 +39,9 @@ type ClaimedRow = { attempts: number; series_start_attempts: number };
  * job's retry (or the sweeper) takes the delivery up again.
  */
 export async function attemptDelivery(db: Db, options: AttemptOptions): Promise<AttemptResult> {
-  const claim = await claimDelivery(db, options);
-  if ("outcome" in claim) return claim;
-
-  const context = await loadDeliveryContext(db, options.workspaceId, options.deliveryId);
-  if (!context) return { outcome: "skipped", reason: "gone" };
+  const context = await claimDeliveryContext(db, options);
+  if (!context) return explainUnclaimed(db, options);
+  const claim = context.delivery;
   if (!context.channel.enabled) {
     await recordChannelDisabledBeforeAttempt(db, options);
     return { outcome: "skipped", reason: "finished" };
@@ -88,7 +71,7 @@ export async function attemptDelivery(db: Db, options: AttemptOptions): Promise<
 
 /** Retries made so far in the current series (since creation or the last replay). */
 function retriesUsed(claim: ClaimedRow): number {
-  return Math.max(0, claim.attempts - claim.series_start_attempts);
+  return Math.max(0, claim.attempts - claim.seriesStartAttempts);
 }
 
 /** A retry beyond the channel's budget is the delivery's final failure. */
@@ -97,24 +80,9 @@ function settleVerdict(verdict: SendVerdict, claim: ClaimedRow, context: Deliver
   return { result: "failed", statusCode: verdict.statusCode, errorClass: verdict.errorClass, error: verdict.error, gone: false };
 }
 
-/**
- * Takes the delivery for one attempt if it is pending, due, not held by another run's lease, and
- * (when this run has attempted it before) still at the count this run left it.
- */
-async function claimDelivery(db: Db, options: AttemptOptions): Promise<ClaimedRow | Exclude<AttemptResult, { outcome: "delivered" | "retry" | "failed" }>> {
+/** Why a delivery was not claimed: finished, gone, held or moved on by another run, or not due yet. */
+async function explainUnclaimed(db: Db, options: AttemptOptions): Promise<AttemptResult> {
   const { workspaceId, deliveryId, runId, expectedAttempts, now } = options;
-  const at = now.toISOString();
-  const [claimed] = await executeRows<ClaimedRow>(
-    db,
-    sql`update deliveries
-        set lease_until = ${at}::timestamptz + ${`${LEASE_MS} milliseconds`}::interval, lease_owner = ${runId}, updated_at = ${at}::timestamptz
-        where id = ${deliveryId} and workspace_id = ${workspaceId} and status = 'pending'
-          and (lease_until is null or lease_until <= ${at}::timestamptz or lease_owner = ${runId})
-          and (next_attempt_at is null or next_attempt_at <= ${at}::timestamptz + ${`${DUE_TOLERANCE_MS} milliseconds`}::interval)
-          and (${expectedAttempts}::int is null or attempts = ${expectedAttempts}::int)
-        returning attempts, series_start_attempts`,
-  );
-  if (claimed) return claimed;
 
   const [state] = await executeRows<{ status: string; attempts: number; next_attempt_at: string | Date | null; lease_until: string | Date | null; lease_owner: string | null }>(
     db,

@@ -1,7 +1,10 @@
 import { sql } from "drizzle-orm";
+import { uuidv7 } from "uuidv7";
 import { getChannelKindModule } from "@/server/channels/kinds";
 import type { Db, DbOrTx } from "@/server/db/client";
 import { executeRows } from "@/server/db/execute-rows";
+import { toArrayLiteral } from "@/server/db/sql-arrays";
+import type { AttemptOutcome } from "@/server/db/schema";
 import { insertSystemEvents, type SystemEventInput } from "@/server/events/system-events";
 import type { AttemptOptions, AttemptResult } from "./attempt-delivery";
 import type { SendVerdict } from "./classify-send-outcome";
@@ -20,67 +23,176 @@ export type AttemptRecord = {
 };
 
 /**
- * In one transaction: the attempt's row, the delivery's new state (only while this run still
- * holds its lease), and the channel's health — a success resets its failure count; a final
- * failure counts toward switching it off (at 5 in a row, or at once on 410 Gone), raising
- * `delivery.failed` and, when it switches off, `channel.disabled` with an inbox entry for its owners.
+ * Records one attempt: its row, the delivery's new state (only while this run still holds its
+ * lease) and, for a success, the channel's health — in one statement, so the common outcomes
+ * cost one round trip. A final failure also counts toward switching the channel off (at 5 in a
+ * row, or at once on 410 Gone), raising `delivery.failed` and, when it switches off,
+ * `channel.disabled` with an inbox entry for its keepers: all in one transaction.
  */
 export async function recordAttempt(db: Db, options: AttemptOptions, context: DeliveryContext, record: AttemptRecord): Promise<AttemptResult> {
-  const { workspaceId, deliveryId, runId, now } = options;
   const { verdict } = record;
-  const at = now.toISOString();
+  const result: AttemptResult = {
+    outcome: verdict.result,
+    attempt: record.number,
+    waitMs: record.nextAttemptAt ? record.nextAttemptAt.getTime() - options.now.getTime() : null,
+    systemEventIds: [],
+    disabledChannelId: null,
+  };
+  const write = toAttemptWrite(options, context, record);
+  if (verdict.result !== "failed") return (await batchedAttemptWrites(db).write(write)) ? result : superseded;
   return db.transaction(async (tx) => {
-    const errorClass = verdict.result === "delivered" ? null : verdict.errorClass;
-    const error = verdict.result === "delivered" ? null : verdict.error;
-    const updated = await executeRows<{ id: string }>(
-      tx,
-      sql`update deliveries set
-            status = ${verdict.result === "retry" ? "pending" : verdict.result},
-            attempts = ${record.number},
-            next_attempt_at = ${record.nextAttemptAt?.toISOString() ?? null}::timestamptz,
-            lease_until = null, lease_owner = null,
-            last_status_code = ${verdict.statusCode}, last_error_class = ${errorClass}, last_latency_ms = ${record.latencyMs},
-            delivered_at = ${verdict.result === "delivered" ? at : null}::timestamptz,
-            failed_at = ${verdict.result === "failed" ? at : null}::timestamptz,
-            updated_at = ${at}::timestamptz
-          where id = ${deliveryId} and workspace_id = ${workspaceId} and lease_owner = ${runId} and status = 'pending'
-          returning id`,
-    );
-    // The lease ran out and another run took the delivery over: its attempt is the one that counts.
-    if (updated.length === 0) return { outcome: "skipped", reason: "superseded" } as const;
-
-    await executeRows(
-      tx,
-      sql`insert into delivery_attempts (id, workspace_id, delivery_id, number, started_at, latency_ms, status_code, outcome, error_class, error, next_attempt_at, request_bytes)
-          values (gen_random_uuid(), ${workspaceId}, ${deliveryId}, ${record.number}, ${record.startedAt.toISOString()}::timestamptz, ${record.latencyMs},
-                  ${verdict.statusCode}, ${verdict.result}, ${errorClass}, ${error}, ${record.nextAttemptAt?.toISOString() ?? null}::timestamptz, ${record.requestBytes})`,
-    );
-
-    const result: AttemptResult = {
-      outcome: verdict.result,
-      attempt: record.number,
-      waitMs: record.nextAttemptAt ? record.nextAttemptAt.getTime() - now.getTime() : null,
-      systemEventIds: [],
-      disabledChannelId: null,
-    };
-    if (verdict.result === "delivered") {
-      await executeRows(
-        tx,
-        sql`update channels set consecutive_failures = 0, last_delivered_at = ${at}::timestamptz where id = ${context.channel.id} and workspace_id = ${workspaceId}`,
-      );
-    }
-    if (verdict.result === "failed") {
-      const health = await countFinalFailure(tx, workspaceId, context.channel.id, now, verdict);
-      const events: SystemEventInput[] = [];
-      if (record.raiseFailureEvent) events.push(deliveryFailedEvent(context, record, verdict));
-      result.systemEventIds.push(...(await insertSystemEvents(tx, events, now)));
-      if (health.disabledNow) {
-        result.systemEventIds.push(await recordChannelDisabled(tx, context, health.reason, now));
-        result.disabledChannelId = context.channel.id;
-      }
+    if (!(await writeAttempts(tx, [write])).has(write.deliveryId)) return superseded;
+    const health = await countFinalFailure(tx, options.workspaceId, context.channel.id, options.now, verdict);
+    const events: SystemEventInput[] = [];
+    if (record.raiseFailureEvent) events.push(deliveryFailedEvent(context, record, verdict));
+    result.systemEventIds.push(...(await insertSystemEvents(tx, events, options.now)));
+    if (health.disabledNow) {
+      result.systemEventIds.push(await recordChannelDisabled(tx, context, health.reason, options.now));
+      result.disabledChannelId = context.channel.id;
     }
     return result;
   });
+}
+
+// The lease ran out and another run took the delivery over: its attempt is the one that counts.
+const superseded = { outcome: "skipped", reason: "superseded" } as const;
+
+/** How often a busy channel's "last delivered" is written: not on every one of hundreds of successes a second. */
+const LAST_DELIVERED_RESOLUTION = "1 second";
+
+/** One attempt's bookkeeping, as one row of the multi-row statement below. */
+type AttemptWrite = {
+  deliveryId: string;
+  workspaceId: string;
+  runId: string;
+  channelId: string;
+  status: "pending" | "delivered" | "failed";
+  number: number;
+  nextAttemptAt: string | null;
+  statusCode: number | null;
+  errorClass: string | null;
+  error: string | null;
+  latencyMs: number;
+  now: string;
+  attemptId: string;
+  startedAt: string;
+  outcome: AttemptOutcome;
+  requestBytes: number;
+};
+
+function toAttemptWrite(options: AttemptOptions, context: DeliveryContext, record: AttemptRecord): AttemptWrite {
+  const { verdict } = record;
+  const delivered = verdict.result === "delivered";
+  return {
+    deliveryId: options.deliveryId,
+    workspaceId: options.workspaceId,
+    runId: options.runId,
+    channelId: context.channel.id,
+    status: verdict.result === "retry" ? "pending" : verdict.result,
+    number: record.number,
+    nextAttemptAt: record.nextAttemptAt?.toISOString() ?? null,
+    statusCode: verdict.statusCode,
+    errorClass: delivered ? null : verdict.errorClass,
+    error: delivered ? null : verdict.error,
+    latencyMs: record.latencyMs,
+    now: options.now.toISOString(),
+    attemptId: uuidv7(),
+    startedAt: record.startedAt.toISOString(),
+    outcome: verdict.result,
+    requestBytes: record.requestBytes,
+  };
+}
+
+/**
+ * One statement for any number of attempts: each delivery's new state (only while its run still
+ * holds it), each attempt's row, and for successes the channel's failure count reset. Returns the
+ * deliveries that were still their run's (the others were taken over: their attempt does not count).
+ */
+async function writeAttempts(db: DbOrTx, writes: readonly AttemptWrite[]): Promise<Set<string>> {
+  const column = <K extends keyof AttemptWrite>(key: K) => toArrayLiteral(writes.map((write) => write[key]));
+  const rows = await executeRows<{ id: string }>(
+    db,
+    sql`with input as (
+          select * from unnest(
+            ${column("deliveryId")}::uuid[], ${column("workspaceId")}::uuid[], ${column("runId")}::text[], ${column("channelId")}::uuid[],
+            ${column("status")}::text[], ${column("number")}::int[], ${column("nextAttemptAt")}::timestamptz[], ${column("statusCode")}::int[],
+            ${column("errorClass")}::text[], ${column("error")}::text[], ${column("latencyMs")}::int[], ${column("now")}::timestamptz[],
+            ${column("attemptId")}::uuid[], ${column("startedAt")}::timestamptz[], ${column("outcome")}::text[], ${column("requestBytes")}::int[]
+          ) as i(delivery_id, workspace_id, run_id, channel_id, status, number, next_attempt_at, status_code, error_class, error, latency_ms, now,
+                 attempt_id, started_at, outcome, request_bytes)
+        ), updated as (
+          update deliveries d set
+            status = i.status, attempts = i.number, next_attempt_at = i.next_attempt_at, lease_until = null, lease_owner = null,
+            last_status_code = i.status_code, last_error_class = i.error_class, last_latency_ms = i.latency_ms,
+            delivered_at = case when i.status = 'delivered' then i.now end,
+            failed_at = case when i.status = 'failed' then i.now end,
+            updated_at = i.now
+          from input i
+          where d.id = i.delivery_id and d.workspace_id = i.workspace_id and d.lease_owner = i.run_id and d.status = 'pending'
+          returning d.id
+        ), attempt as (
+          insert into delivery_attempts (id, workspace_id, delivery_id, number, started_at, latency_ms, status_code, outcome, error_class, error, next_attempt_at, request_bytes)
+          select i.attempt_id, i.workspace_id, i.delivery_id, i.number, i.started_at, i.latency_ms, i.status_code, i.outcome, i.error_class, i.error, i.next_attempt_at, i.request_bytes
+          from input i join updated u on u.id = i.delivery_id
+          returning id
+        ), healthy as (
+          update channels c set consecutive_failures = 0, last_delivered_at = i.now
+          from (select channel_id, workspace_id, max(now) as now from input join updated on updated.id = input.delivery_id
+                where input.status = 'delivered' group by channel_id, workspace_id) i
+          where c.id = i.channel_id and c.workspace_id = i.workspace_id
+            and (c.consecutive_failures <> 0 or c.last_delivered_at is null or c.last_delivered_at < i.now - ${LAST_DELIVERED_RESOLUTION}::interval)
+          returning c.id
+        )
+        select id from updated`,
+  );
+  return new Set(rows.map((row) => row.id));
+}
+
+/** Attempts recorded per statement at most. */
+const ATTEMPT_WRITE_BATCH = 500;
+
+/**
+ * Successes and retries of concurrent runs, written together: each waits at most until the end of
+ * the current turn of the event loop, and a busy process writes one statement for many attempts
+ * instead of one each. A failed statement fails every attempt in it; their runs retry the step.
+ */
+class AttemptWriteBatch {
+  private pending: { write: AttemptWrite; resolve: (mine: boolean) => void; reject: (error: unknown) => void }[] = [];
+  private scheduled = false;
+
+  constructor(private readonly db: Db) {}
+
+  write(write: AttemptWrite): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ write, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.scheduled = false;
+    const taken = this.pending.splice(0, ATTEMPT_WRITE_BATCH);
+    if (this.pending.length > 0) {
+      this.scheduled = true;
+      setImmediate(() => void this.flush());
+    }
+    try {
+      const mine = await writeAttempts(this.db, taken.map((entry) => entry.write));
+      for (const entry of taken) entry.resolve(mine.has(entry.write.deliveryId));
+    } catch (error) {
+      for (const entry of taken) entry.reject(error);
+    }
+  }
+}
+
+const batches = new WeakMap<Db, AttemptWriteBatch>();
+function batchedAttemptWrites(db: Db): AttemptWriteBatch {
+  let batch = batches.get(db);
+  if (!batch) batches.set(db, (batch = new AttemptWriteBatch(db)));
+  return batch;
 }
 
 /**

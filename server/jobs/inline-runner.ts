@@ -32,10 +32,17 @@ export type InlineRunnerOptions = {
   clock?: Clock;
   /** Delay before retry number `retry` (1 for the first retry). */
   backoffMs?: (retry: number) => number;
-  /** Runs executing at once; the others wait in order of arrival. */
+  /**
+   * Runs executing at once; the others wait in order of arrival. 32 by default: more than one
+   * channel's concurrency limit, so a receiver holding its runs cannot hold up the others, and
+   * enough that runs waiting on the database overlap.
+   */
   maxConcurrentRuns?: number;
   logger?: RunnerLogger;
 };
+
+/** Runs executing at once unless the runner is told otherwise (see InlineRunnerOptions). */
+export const DEFAULT_MAX_CONCURRENT_RUNS = 32;
 
 const BACKOFF_BASE_MS = 1_000;
 const BACKOFF_CAP_MS = 5 * 60_000;
@@ -91,7 +98,7 @@ export class InlineRunner {
     this.definitions = options.functions.map(describeFunction);
     this.clock = options.clock ?? jobClock();
     this.backoffMs = options.backoffMs ?? exponentialBackoff;
-    this.maxConcurrentRuns = options.maxConcurrentRuns ?? 8;
+    this.maxConcurrentRuns = options.maxConcurrentRuns ?? DEFAULT_MAX_CONCURRENT_RUNS;
     this.logger = options.logger ?? console;
   }
 

@@ -126,6 +126,7 @@ export const deliveries = pgTable(
     channelId: uuid("channel_id")
       .notNull()
       .references(() => channels.id, { onDelete: "cascade" }),
+    /** `msg_` and the id's hex digits: unique as the id is (derived from it, so no index of its own). */
     messageId: text("message_id").notNull(),
     status: text("status", { enum: deliveryStatuses }).notNull().default("pending"),
     /** Attempts made so far (replays included). */
@@ -149,11 +150,10 @@ export const deliveries = pgTable(
     failedAt: timestamp("failed_at", { withTimezone: true }),
   },
   (t) => [
+    // Also the event's deliveries (its leading column) and what cascades from a deleted event.
     uniqueIndex("deliveries_event_id_rule_id_channel_id_key").on(t.eventId, t.ruleId, t.channelId),
-    uniqueIndex("deliveries_message_id_key").on(t.messageId),
     index("deliveries_workspace_id_created_at_idx").on(t.workspaceId, t.createdAt.desc()),
     index("deliveries_channel_id_created_at_idx").on(t.channelId, t.createdAt.desc()),
-    index("deliveries_event_id_idx").on(t.eventId),
     index("deliveries_rule_id_idx").on(t.ruleId),
     // The resume sweeper: pending deliveries by due time.
     index("deliveries_pending_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
