@@ -1,8 +1,9 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from "drizzle-orm/pg-core";
 import { uuidv7 } from "uuidv7";
 import { users } from "./auth";
 import { events } from "./ingest";
+import { notificationBatches } from "./noise";
 import { rules } from "./rules";
 import { workspaces } from "./workspaces";
 
@@ -148,6 +149,8 @@ export const deliveries = pgTable(
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
     deliveredAt: timestamp("delivered_at", { withTimezone: true }),
     failedAt: timestamp("failed_at", { withTimezone: true }),
+    /** A summary delivery (digest, quiet hours, maintenance): the batch it sums up; `event_id` is the batch's first event. */
+    batchId: uuid("batch_id").references((): AnyPgColumn => notificationBatches.id, { onDelete: "cascade" }),
   },
   (t) => [
     // Also the event's deliveries (its leading column) and what cascades from a deleted event.
@@ -159,6 +162,8 @@ export const deliveries = pgTable(
     index("deliveries_pending_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
     // "Replay every failed delivery since …" per channel.
     index("deliveries_failed_idx").on(t.channelId, t.failedAt).where(sql`${t.status} = 'failed'`),
+    // A batch sums up once per channel: releasing it twice sends nothing twice.
+    uniqueIndex("deliveries_channel_id_batch_id_key").on(t.channelId, t.batchId).where(sql`${t.batchId} is not null`),
     check("deliveries_status_check", sql`${t.status} in (${sqlList(deliveryStatuses)})`),
   ],
 );

@@ -1,9 +1,10 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, check, index, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from "drizzle-orm/pg-core";
 import { uuidv7 } from "uuidv7";
 import { severities } from "@/server/events/severities";
 import { users } from "./auth";
 import { events } from "./ingest";
+import { notificationBatches } from "./noise";
 import { rules } from "./rules";
 import { communities, workspaces } from "./workspaces";
 
@@ -38,6 +39,8 @@ export const notifications = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     readAt: timestamp("read_at", { withTimezone: true }),
     archivedAt: timestamp("archived_at", { withTimezone: true }),
+    /** A summary entry (digest, maintenance): the batch it sums up; `event_id` is the batch's first event. */
+    batchId: uuid("batch_id").references((): AnyPgColumn => notificationBatches.id, { onDelete: "cascade" }),
   },
   (t) => [
     uniqueIndex("notifications_user_id_event_id_rule_id_key").on(t.userId, t.eventId, t.ruleId),
@@ -59,6 +62,8 @@ export const notifications = pgTable(
       .where(sql`${t.archivedAt} is null`),
     index("notifications_event_id_idx").on(t.eventId),
     index("notifications_rule_id_idx").on(t.ruleId),
+    // A batch sums up once per member: releasing it twice creates nothing twice.
+    uniqueIndex("notifications_user_id_batch_id_key").on(t.userId, t.batchId).where(sql`${t.batchId} is not null`),
     check("notifications_severity_check", sql`${t.severity} in (${sqlList(severities)})`),
   ],
 );
@@ -80,7 +85,22 @@ export const notificationPreferences = pgTable(
     mattermost: boolean("mattermost").notNull().default(true),
     discord: boolean("discord").notNull().default(true),
     webhook: boolean("webhook").notNull().default(true),
+    /**
+     * Quiet hours: from `quiet_from_minute` to `quiet_to_minute` (minutes after midnight in
+     * `quiet_timezone`; a period may run past midnight), starting on `quiet_weekdays` (0 = Sunday),
+     * non-critical email and chat deliveries to the member's own channels wait, then go as one summary.
+     */
+    quietHoursEnabled: boolean("quiet_hours_enabled").notNull().default(false),
+    quietFromMinute: smallint("quiet_from_minute").notNull().default(22 * 60),
+    quietToMinute: smallint("quiet_to_minute").notNull().default(7 * 60),
+    quietWeekdays: smallint("quiet_weekdays").array().notNull().default(sql`'{0,1,2,3,4,5,6}'::smallint[]`),
+    quietTimezone: text("quiet_timezone").notNull().default("UTC"),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.workspaceId, t.userId] }), index("notification_preferences_user_id_idx").on(t.userId)],
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.userId] }),
+    index("notification_preferences_user_id_idx").on(t.userId),
+    check("notification_preferences_quiet_minutes_check", sql`${t.quietFromMinute} between 0 and 1439 and ${t.quietToMinute} between 0 and 1439`),
+    check("notification_preferences_quiet_weekdays_check", sql`${t.quietWeekdays} <@ '{0,1,2,3,4,5,6}'::smallint[]`),
+  ],
 );

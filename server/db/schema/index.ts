@@ -5,3 +5,6 @@ export * from "./ingest";
 export * from "./rules";
 export * from "./inbox";
 export * from "./channels";
+export * from "./noise";
+export * from "./audit";
+export * from "./instance";

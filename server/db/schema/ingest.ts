@@ -33,6 +33,13 @@ export const intakeSources = pgTable(
     silenceAfterSeconds: integer("silence_after_seconds"),
     rateLimitPerSecond: integer("rate_limit_per_second").notNull().default(100),
     lastEventAt: timestamp("last_event_at", { withTimezone: true }),
+    /** Set by the silence watcher when the source went quiet past `silenceAfterSeconds`; null while receiving. */
+    silentSince: timestamp("silent_since", { withTimezone: true }),
+    /**
+     * `last_event_at` when the source went silent: the watcher sees it resume once `last_event_at`
+     * moves past this, whatever the clocks of the ingest path and the job layer say.
+     */
+    silentLastEventAt: timestamp("silent_last_event_at", { withTimezone: true }),
     createdById: uuid("created_by_id").references(() => users.id, { onDelete: "set null" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -109,6 +116,34 @@ export const events = pgTable(
     index("events_unfanned_idx").on(t.receivedAt).where(sql`${t.fannedOutAt} is null`),
     check("events_severity_check", sql`${t.severity} in (${sqlList(severities)})`),
     check("events_origin_check", sql`${t.origin} in (${sqlList(eventOrigins)})`),
+  ],
+);
+
+/**
+ * A planned maintenance of a source's tool: notifications about its events that arrive between
+ * `starts_at` and `ends_at` are held (in-app and every channel), then summarised when it ends.
+ */
+export const sourceMaintenanceWindows = pgTable(
+  "source_maintenance_windows",
+  {
+    id: uuid("id").primaryKey().$defaultFn(() => uuidv7()),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    sourceId: uuid("source_id")
+      .notNull()
+      .references(() => intakeSources.id, { onDelete: "cascade" }),
+    startsAt: timestamp("starts_at", { withTimezone: true }).notNull(),
+    endsAt: timestamp("ends_at", { withTimezone: true }).notNull(),
+    reason: text("reason").notNull().default(""),
+    createdById: uuid("created_by_id").references(() => users.id, { onDelete: "set null" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("source_maintenance_windows_workspace_id_idx").on(t.workspaceId),
+    index("source_maintenance_windows_source_id_ends_at_idx").on(t.sourceId, t.endsAt),
+    check("source_maintenance_windows_period_check", sql`${t.endsAt} > ${t.startsAt}`),
+    check("source_maintenance_windows_reason_check", sql`char_length(${t.reason}) <= 500`),
   ],
 );
 

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, boolean, check, index, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { uuidv7 } from "uuidv7";
 import type { RuleConditions } from "@/server/rules/rule-definition";
 import { users } from "./auth";
@@ -46,6 +46,10 @@ export const rules = pgTable(
     recipientRoles: text("recipient_roles").array().$type<Role[]>().notNull().default(sql`'{}'::text[]`),
     /** Shared rules: also notify the member whose email is the event's actor. */
     notifyEventUser: boolean("notify_event_user").notNull().default(false),
+    /** The same fingerprint notifies at most once per this many seconds; null = no throttle. */
+    throttleSeconds: integer("throttle_seconds"),
+    /** Matches are gathered for this many seconds and sent as one summary; null = one by one. */
+    digestSeconds: integer("digest_seconds"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -60,6 +64,8 @@ export const rules = pgTable(
     check("rules_owner_check", sql`(${t.kind} = 'personal') = (${t.ownerUserId} is not null)`),
     check("rules_recipient_roles_check", sql`${t.recipientRoles} <@ array[${sqlList(roles)}]::text[]`),
     check("rules_triggers_check", sql`cardinality(${t.triggers}) between 1 and 50`),
+    check("rules_throttle_seconds_check", sql`${t.throttleSeconds} is null or ${t.throttleSeconds} between 60 and 604800`),
+    check("rules_digest_seconds_check", sql`${t.digestSeconds} is null or ${t.digestSeconds} between 60 and 86400`),
     check("rules_name_check", sql`char_length(${t.name}) between 1 and 120`),
   ],
 );
