@@ -73,7 +73,7 @@ async function seed(handle: DbHandle): Promise<BenchWorkspace[]> {
     const { source, token } = await createSource(
       db,
       { workspaceId: workspace.id, userId: owner!.id },
-      { communityId: community!.id, name: "Bench", format: "generic", silenceAfterMinutes: null, rateLimitPerSecond: 100_000 },
+      { communityId: community!.id, name: "Bench", format: "generic", silenceAfterSeconds: null, rateLimitPerSecond: 100_000 },
     );
     const members = await db
       .insert(users)

@@ -22,7 +22,7 @@ export async function seedSource(handle: DbHandle, label: string): Promise<Bench
   const { source, token } = await createSource(
     db,
     { workspaceId: workspace.id, userId: user!.id },
-    { communityId: community!.id, name: `Bench ${label}`, format: "generic", silenceAfterMinutes: null, rateLimitPerSecond: BENCH_RATE_LIMIT },
+    { communityId: community!.id, name: `Bench ${label}`, format: "generic", silenceAfterSeconds: null, rateLimitPerSecond: BENCH_RATE_LIMIT },
   );
   return { sourceId: source.id, token };
 }

@@ -38,7 +38,7 @@ try {
       .where(and(eq(intakeSources.workspaceId, workspace.id), eq(intakeSources.communityId, community.id), eq(intakeSources.name, name)));
     const { sourceId, token } = existing
       ? { sourceId: existing.id, token: (await rotateSourceToken(db, workspace.id, existing.id, 0)).token }
-      : await createSource(db, { workspaceId: workspace.id, userId: user.id }, { communityId: community.id, name, format, silenceAfterMinutes: null, rateLimitPerSecond: 100 }).then(
+      : await createSource(db, { workspaceId: workspace.id, userId: user.id }, { communityId: community.id, name, format, silenceAfterSeconds: null, rateLimitPerSecond: 100 }).then(
           ({ source, token }) => ({ sourceId: source.id, token }),
         );
     sources.push({ format, name, sourceId, token, ...authenticatedSourceUrls(origin, sourceId, token) });

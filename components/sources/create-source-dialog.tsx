@@ -10,6 +10,7 @@ import { Input, Select } from "@/components/ui/input";
 import { parseForm } from "@/components/ui/parse-form";
 import type { SourceFormat } from "@/server/db/schema/ingest";
 import { createSourceInput } from "@/server/sources/source-schemas";
+import { silenceChoiceOf, silenceSecondsOf, type SilenceChoice } from "./silence-state";
 import { SourceDialog } from "./source-dialog";
 import type { CommunityOption, RevealedToken, SourcesContext } from "./source-types";
 import { SourceLimitFields } from "./source-limit-fields";
@@ -30,9 +31,9 @@ export function CreateSourceDialog({ workspaceSlug, formats, communities, choose
     name: "",
     format: "generic" as SourceFormat,
     communityId: communities[0]?.id ?? "",
-    silenceAfterMinutes: "",
     rateLimitPerSecond: "100",
   });
+  const [silence, setSilence] = useState<SilenceChoice>(() => silenceChoiceOf(null));
   const [clientErrors, setClientErrors] = useState<FieldErrors>({});
   const [created, setCreated] = useState<(RevealedToken & { name: string; format: SourceFormat }) | null>(null);
   const create = useMutation(
@@ -49,18 +50,19 @@ export function CreateSourceDialog({ workspaceSlug, formats, communities, choose
 
   function onSubmit(event: FormEvent) {
     event.preventDefault();
-    const silence = values.silenceAfterMinutes.trim();
+    const silenceAfter = silenceSecondsOf(silence);
     const parsed = parseForm(
       createSourceInput,
       {
         communityId: values.communityId,
         name: values.name,
         format: values.format,
-        silenceAfterMinutes: silence === "" ? null : Number(silence),
+        silenceAfterSeconds: silenceAfter.ok ? silenceAfter.seconds : null,
         rateLimitPerSecond: Number(values.rateLimitPerSecond),
       },
       setClientErrors,
     );
+    if (!silenceAfter.ok) return setClientErrors((errors) => ({ ...errors, silenceAfterSeconds: [silenceAfter.error] }));
     if (parsed) create.mutate({ workspaceSlug, ...parsed });
   }
 
@@ -107,7 +109,8 @@ export function CreateSourceDialog({ workspaceSlug, formats, communities, choose
         ) : null}
         <SourceLimitFields
           idPrefix="source"
-          silenceAfterMinutes={values.silenceAfterMinutes}
+          silence={silence}
+          onSilenceChange={setSilence}
           rateLimitPerSecond={values.rateLimitPerSecond}
           onChange={set}
           errors={errors}

@@ -10,20 +10,21 @@ import { Field, FormError } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { parseForm } from "@/components/ui/parse-form";
 import { updateSourceInput } from "@/server/sources/source-schemas";
+import { silenceChoiceOf, silenceSecondsOf, type SilenceChoice } from "./silence-state";
 import { SourceLimitFields } from "./source-limit-fields";
 import type { SourceItem, SourcesContext } from "./source-types";
 
 type Props = Pick<SourcesContext, "workspaceSlug" | "formats"> & { source: SourceItem; onClose: () => void };
 
-/** Name, silence watch and rate limit; format and community are fixed once tools post to it. */
+/** Name, silence threshold and rate limit; format and community are fixed once tools post to it. */
 export function EditSourceDialog({ workspaceSlug, formats, source, onClose }: Props) {
   const trpc = useTRPC();
   const router = useRouter();
   const [values, setValues] = useState({
     name: source.name,
-    silenceAfterMinutes: source.silenceAfterSeconds === null ? "" : String(Math.round(source.silenceAfterSeconds / 60)),
     rateLimitPerSecond: String(source.rateLimitPerSecond),
   });
+  const [silence, setSilence] = useState<SilenceChoice>(() => silenceChoiceOf(source.silenceAfterSeconds));
   const [clientErrors, setClientErrors] = useState<FieldErrors>({});
   const update = useMutation(trpc.source.update.mutationOptions({ onSuccess: () => (onClose(), router.refresh()) }));
   const errors = { ...getFieldErrors(update.error), ...clientErrors };
@@ -31,18 +32,19 @@ export function EditSourceDialog({ workspaceSlug, formats, source, onClose }: Pr
 
   function onSubmit(event: FormEvent) {
     event.preventDefault();
-    const silence = values.silenceAfterMinutes.trim();
+    const silenceAfter = silenceSecondsOf(silence);
     const parsed = parseForm(
       updateSourceInput,
       {
         sourceId: source.id,
         name: values.name,
         enabled: source.enabled,
-        silenceAfterMinutes: silence === "" ? null : Number(silence),
+        silenceAfterSeconds: silenceAfter.ok ? silenceAfter.seconds : null,
         rateLimitPerSecond: Number(values.rateLimitPerSecond),
       },
       setClientErrors,
     );
+    if (!silenceAfter.ok) return setClientErrors((errors) => ({ ...errors, silenceAfterSeconds: [silenceAfter.error] }));
     if (parsed) update.mutate({ workspaceSlug, ...parsed });
   }
 
@@ -60,7 +62,8 @@ export function EditSourceDialog({ workspaceSlug, formats, source, onClose }: Pr
         </Field>
         <SourceLimitFields
           idPrefix="edit-source"
-          silenceAfterMinutes={values.silenceAfterMinutes}
+          silence={silence}
+          onSilenceChange={setSilence}
           rateLimitPerSecond={values.rateLimitPerSecond}
           onChange={set}
           errors={errors}

@@ -15,7 +15,7 @@ import { RelativeTime } from "./relative-time";
 import { RevokeTokensDialog } from "./revoke-tokens-dialog";
 import { RotateTokenDialog } from "./rotate-token-dialog";
 import type { SourceItem, SourcesContext } from "./source-types";
-import { formatMinutes } from "./time-format";
+import { silenceStateOf, type SilenceState } from "./silence-state";
 
 type Props = SourcesContext & { source: SourceItem; canManage: boolean };
 
@@ -25,6 +25,7 @@ export function SourceRow({ source, canManage, ...context }: Props) {
   const close = () => setDialog(null);
   const hasToken = source.activeTokens.length > 0;
   const format = formats[source.format];
+  const silence = silenceStateOf(source);
 
   return (
     <li className="py-4 first:pt-0 last:pb-0" data-testid="source-row">
@@ -36,6 +37,7 @@ export function SourceRow({ source, canManage, ...context }: Props) {
             </h3>
             <Badge title={format.description}>{format.label}</Badge>
             {canManage ? null : <EnabledBadge enabled={source.enabled} />}
+            <SilenceBadge state={silence} />
           </div>
         </div>
         {canManage ? <EnabledSwitch workspaceSlug={context.workspaceSlug} source={source} /> : null}
@@ -71,11 +73,7 @@ export function SourceRow({ source, canManage, ...context }: Props) {
           )}
         </Detail>
         <Detail term="Silence watch">
-          {source.silenceAfterSeconds === null ? (
-            <span className="text-zinc-500">Off</span>
-          ) : (
-            `After ${formatMinutes(Math.round(source.silenceAfterSeconds / 60))} without events`
-          )}
+          <SilenceDetail state={silence} timeZone={timeZone} />
         </Detail>
         <Detail term="Rate limit">{source.rateLimitPerSecond.toLocaleString("en")} requests/s</Detail>
       </dl>
@@ -124,6 +122,60 @@ function Detail({ term, children }: { term: string; children: ReactNode }) {
   );
 }
 
+const silenceBadges: Record<SilenceState["kind"], { label: string; className: string; title: string }> = {
+  receiving: { label: "Receiving", className: "border-emerald-200 bg-emerald-50 text-emerald-800", title: "Events arrive within the silence threshold" },
+  silent: { label: "Silent", className: "border-red-200 bg-red-50 text-red-800", title: "Nothing arrived for longer than the silence threshold" },
+  "never-received": { label: "Never received", className: "border-amber-200 bg-amber-50 text-amber-800", title: "No event has arrived since the source was created" },
+  "not-watched": { label: "Not watched", className: "", title: "No silence threshold, or the source is disabled" },
+};
+
+/** The intake state at a glance, beside the name. */
+function SilenceBadge({ state }: { state: SilenceState }) {
+  const badge = silenceBadges[state.kind];
+  return (
+    <Badge className={badge.className} title={badge.title} data-testid="source-silence-badge" data-state={state.kind}>
+      {badge.label}
+    </Badge>
+  );
+}
+
+/** The watcher's view of the source: since when it is silent, or what it is waiting for. */
+function SilenceDetail({ state, timeZone }: { state: SilenceState; timeZone: string }) {
+  const content = (() => {
+    switch (state.kind) {
+      case "silent":
+        return (
+          <>
+            <span className="font-medium text-red-800">
+              Silent since <RelativeTime date={state.since} timeZone={timeZone} past />
+            </span>{" "}
+            <span className="text-zinc-500">(threshold {state.threshold})</span>
+          </>
+        );
+      case "receiving":
+        return (
+          <>
+            Receiving: last event <RelativeTime date={state.lastEventAt} timeZone={timeZone} past />{" "}
+            <span className="text-zinc-500">(silent after {state.threshold})</span>
+          </>
+        );
+      case "never-received":
+        return (
+          <>
+            Never received <span className="text-zinc-500">(silent {state.threshold} after creation)</span>
+          </>
+        );
+      case "not-watched":
+        return <span className="text-zinc-500">{state.reason === "disabled" ? "Not watched while disabled" : "Not watched (no threshold)"}</span>;
+    }
+  })();
+  return (
+    <span data-testid="source-silence-state" data-state={state.kind}>
+      {content}
+    </span>
+  );
+}
+
 function EnabledBadge({ enabled }: { enabled: boolean }) {
   return enabled ? (
     <Badge className="border-emerald-200 bg-emerald-50 text-emerald-800">Enabled</Badge>
@@ -147,7 +199,7 @@ function EnabledSwitch({ workspaceSlug, source }: { workspaceSlug: string; sourc
       sourceId: source.id,
       name: source.name,
       enabled: !source.enabled,
-      silenceAfterMinutes: source.silenceAfterSeconds === null ? null : Math.round(source.silenceAfterSeconds / 60),
+      silenceAfterSeconds: source.silenceAfterSeconds,
       rateLimitPerSecond: source.rateLimitPerSecond,
     });
   }

@@ -40,10 +40,3 @@ export function formatAbsolute(date: Date, timeZone: string): string {
     return new Intl.DateTimeFormat("en-GB", { ...options, timeZone: "UTC" }).format(date);
   }
 }
-
-/** A duration in minutes as people say it: "45 min", "2 h", "1 day", "90 min". */
-export function formatMinutes(minutes: number): string {
-  if (minutes % 1440 === 0) return minutes === 1440 ? "1 day" : `${minutes / 1440} days`;
-  if (minutes % 60 === 0) return `${minutes / 60} h`;
-  return `${minutes} min`;
-}

@@ -84,8 +84,8 @@ const workspaceCases: Record<string, WorkspaceCase> = {
     foreignIds: ({ b }) => b.communities.map((c) => ({ communityId: c.id, name: "Intruder", format: "generic" })),
   },
   "source.update": {
-    input: ({ b }) => ({ sourceId: b.sources[0]!.id, name: "Hijacked", enabled: false, silenceAfterMinutes: null, rateLimitPerSecond: 1 }),
-    foreignIds: ({ b }) => b.sources.map((s) => ({ sourceId: s.id, name: "Hijacked", enabled: false, silenceAfterMinutes: null, rateLimitPerSecond: 1 })),
+    input: ({ b }) => ({ sourceId: b.sources[0]!.id, name: "Hijacked", enabled: false, silenceAfterSeconds: null, rateLimitPerSecond: 1 }),
+    foreignIds: ({ b }) => b.sources.map((s) => ({ sourceId: s.id, name: "Hijacked", enabled: false, silenceAfterSeconds: null, rateLimitPerSecond: 1 })),
   },
   "source.rotateToken": {
     input: ({ b }) => ({ sourceId: b.sources[0]!.id, graceMinutes: 0 }),

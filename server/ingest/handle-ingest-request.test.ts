@@ -202,7 +202,7 @@ describe("POST /api/ingest", () => {
       expect((await post(source, { body: json(event()) })).status).toBe(202);
       expect((await post(other, { body: json(event()) })).status).toBe(202);
       expect((await post(source, { body: json(event()), token: other.token })).body.error.code).toBe("invalid_token");
-      await ws.callers.admin.source.update({ workspaceSlug: ws.slug, sourceId: source.id, name: `Tool d${counter}`, enabled: false, silenceAfterMinutes: null, rateLimitPerSecond: 100 });
+      await ws.callers.admin.source.update({ workspaceSlug: ws.slug, sourceId: source.id, name: `Tool d${counter}`, enabled: false, silenceAfterSeconds: null, rateLimitPerSecond: 100 });
       expect(await post(source, { body: json(event()) })).toMatchObject({ status: 403, body: { error: { code: "source_disabled" } } });
       await ws.callers.admin.source.revokeTokens({ workspaceSlug: ws.slug, sourceId: other.id });
       expect(await post(other, { body: json(event()) })).toMatchObject({ status: 403, body: { error: { code: "revoked_token" } } });

@@ -1,3 +1,5 @@
+import { processAdjustableClock } from "./adjustable-clock";
+
 /**
  * Time as the job layer sees it: the inline runner's timers (backoffs, sleeps, cron) and the
  * times jobs compare against (when a delivery is due). One clock for both, so that a test or a
@@ -18,9 +20,10 @@ export const systemClock: Clock = {
   },
 };
 
-let current: Clock = systemClock;
+// The system's, unless TOCSIN_JOB_CLOCK=adjustable (end-to-end tests, see adjustable-clock.ts).
+let current: Clock = processAdjustableClock() ?? systemClock;
 
-/** The clock jobs read "now" from: the system's, unless a test or benchmark has set its own. */
+/** The clock jobs read "now" from: the process's, unless a test or benchmark has set its own. */
 export function jobClock(): Clock {
   return current;
 }
@@ -30,7 +33,7 @@ export function jobNow(): Date {
   return new Date(current.now());
 }
 
-/** Tests and benchmarks: run the job layer on this clock (undefined: the system's again). */
+/** Tests and benchmarks: run the job layer on this clock (undefined: the process's again). */
 export function setJobClock(clock: Clock | undefined): void {
-  current = clock ?? systemClock;
+  current = clock ?? processAdjustableClock() ?? systemClock;
 }

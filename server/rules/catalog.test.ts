@@ -31,7 +31,7 @@ const required = {
   ],
   secobserve: ["secobserve.security_gate.changed", "secobserve.exception"],
   tocsin: [
-    "intake.silent", "channel.disabled", "delivery.failed", "system.exception",
+    "intake.silent", "intake.resumed", "channel.disabled", "delivery.failed", "system.exception",
     "audit.member.invited", "audit.member.role_changed", "audit.member.removed",
     "audit.rule.created", "audit.rule.updated", "audit.rule.deleted",
     "audit.channel.created", "audit.channel.updated", "audit.channel.deleted",

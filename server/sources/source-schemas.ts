@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { sourceFormats } from "@/server/db/schema";
 import { communityIdSchema } from "@/server/communities/community-schemas";
+import { MAX_SILENCE_AFTER_SECONDS, MIN_SILENCE_AFTER_SECONDS } from "./silence-thresholds";
 
 export const sourceIdSchema = z.uuid({ message: "Not a source id" });
 
@@ -13,12 +14,16 @@ export const sourceNameSchema = z
 
 export const sourceFormatSchema = z.enum(sourceFormats, { message: `Choose one of: ${sourceFormats.join(", ")}` });
 
-/** Minutes without events before `intake.silent` is raised; null turns the watch off. */
-export const silenceAfterMinutesSchema = z
-  .number()
-  .int("Whole minutes only")
-  .min(1, "At least 1 minute")
-  .max(43_200, "At most 30 days (43200 minutes)")
+/**
+ * Seconds without events before `intake.silent` is raised (15 min to 7 days, in whole minutes:
+ * the watcher ticks once a minute); null turns the watch off.
+ */
+export const silenceAfterSecondsSchema = z
+  .number({ message: "A number of seconds, or null for no silence watch" })
+  .int("Whole seconds only")
+  .min(MIN_SILENCE_AFTER_SECONDS, `At least 15 minutes (${MIN_SILENCE_AFTER_SECONDS} seconds)`)
+  .max(MAX_SILENCE_AFTER_SECONDS, `At most 7 days (${MAX_SILENCE_AFTER_SECONDS} seconds)`)
+  .refine((seconds) => seconds % 60 === 0, "Whole minutes only (a multiple of 60 seconds)")
   .nullable();
 
 export const rateLimitSchema = z.number().int("A whole number").min(1, "At least 1 request per second").max(100_000, "At most 100000");
@@ -27,7 +32,7 @@ export const createSourceInput = z.object({
   communityId: communityIdSchema,
   name: sourceNameSchema,
   format: sourceFormatSchema,
-  silenceAfterMinutes: silenceAfterMinutesSchema.default(null),
+  silenceAfterSeconds: silenceAfterSecondsSchema.default(null),
   rateLimitPerSecond: rateLimitSchema.default(100),
 });
 export type CreateSourceInput = z.infer<typeof createSourceInput>;
@@ -36,7 +41,7 @@ export const updateSourceInput = z.object({
   sourceId: sourceIdSchema,
   name: sourceNameSchema,
   enabled: z.boolean(),
-  silenceAfterMinutes: silenceAfterMinutesSchema,
+  silenceAfterSeconds: silenceAfterSecondsSchema,
   rateLimitPerSecond: rateLimitSchema,
 });
 export type UpdateSourceInput = z.infer<typeof updateSourceInput>;

@@ -10,8 +10,6 @@ import { generateSourceToken } from "./source-token";
 const nameTaken = () => new DomainError("CONFLICT", "This community already has a source with this name", { field: "name" });
 const notFound = () => new DomainError("NOT_FOUND", "Source not found");
 
-const toSeconds = (minutes: number | null) => (minutes === null ? null : minutes * 60);
-
 /** A token that still opens the door: neither revoked nor past its rotation grace period. */
 export const isActiveToken = (now: Date) =>
   and(isNull(intakeSourceTokens.revokedAt), or(isNull(intakeSourceTokens.expiresAt), gt(intakeSourceTokens.expiresAt, now)));
@@ -28,7 +26,7 @@ export async function createSource(db: Db, actor: { workspaceId: string; userId:
           communityId: input.communityId,
           name: input.name,
           format: input.format,
-          silenceAfterSeconds: toSeconds(input.silenceAfterMinutes),
+          silenceAfterSeconds: input.silenceAfterSeconds,
           rateLimitPerSecond: input.rateLimitPerSecond,
           createdById: actor.userId,
         })
@@ -84,8 +82,11 @@ export async function updateSource(db: Db, workspaceId: string, input: UpdateSou
       .set({
         name: input.name,
         enabled: input.enabled,
-        silenceAfterSeconds: toSeconds(input.silenceAfterMinutes),
+        silenceAfterSeconds: input.silenceAfterSeconds,
         rateLimitPerSecond: input.rateLimitPerSecond,
+        // A source no longer watched (disabled, or its watch turned off) leaves its silent period
+        // quietly: no `intake.resumed`, since nothing came back (see intake-silence.ts).
+        ...(!input.enabled || input.silenceAfterSeconds === null ? { silentSince: null, silentLastEventAt: null } : {}),
       })
       .where(and(eq(intakeSources.workspaceId, workspaceId), eq(intakeSources.id, input.sourceId)))
       .returning();

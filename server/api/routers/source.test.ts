@@ -23,7 +23,7 @@ describe("source router", () => {
   const authenticate = (token: string, sourceId?: string) => authenticateSource(handle.db, { token, sourceId });
 
   it("creates a source and shows its token once, with both ingest URLs; only a hash is stored", async () => {
-    const { source, token, urls } = await create({ name: "Data Theorem", format: "datatheorem", silenceAfterMinutes: 120 });
+    const { source, token, urls } = await create({ name: "Data Theorem", format: "datatheorem", silenceAfterSeconds: 7200 });
     expect(isWellFormedSourceToken(token)).toBe(true);
     expect(source).toMatchObject({ name: "Data Theorem", format: "datatheorem", enabled: true, silenceAfterSeconds: 7200, rateLimitPerSecond: 100, lastEventAt: null });
     expect(urls).toEqual({ byId: `${TEST_ORIGIN}/api/ingest/${source.id}`, withToken: `${TEST_ORIGIN}/api/ingest/t/${token}` });
@@ -44,7 +44,9 @@ describe("source router", () => {
     ["an empty name", { name: "  " }, "name", "Give the source a name"],
     ["a name with other characters", { name: "scan/ner" }, "name", "Use letters, digits, dashes, underscores and spaces"],
     ["an unknown format", { format: "syslog" }, "format", "Choose one of: generic, cloudevents, authentik, datatheorem, slack, teams"],
-    ["a silence watch of 0 minutes", { silenceAfterMinutes: 0 }, "silenceAfterMinutes", "At least 1 minute"],
+    ["a silence watch of 14 minutes", { silenceAfterSeconds: 840 }, "silenceAfterSeconds", "At least 15 minutes (900 seconds)"],
+    ["a silence watch of over 7 days", { silenceAfterSeconds: 604_860 }, "silenceAfterSeconds", "At most 7 days (604800 seconds)"],
+    ["a silence watch in part of a minute", { silenceAfterSeconds: 930 }, "silenceAfterSeconds", "Whole minutes only"],
     ["a rate limit of 0", { rateLimitPerSecond: 0 }, "rateLimitPerSecond", "At least 1 request per second"],
     ["a malformed community id", { communityId: "nope" }, "communityId", "Not a community id"],
   ])("refuses %s beside the field, writing nothing", async (_label, overrides, field, message) => {
@@ -120,7 +122,7 @@ describe("source router", () => {
   it("turns a disabled source's posts away, and takes them again once enabled", async () => {
     const { source, token } = await create();
     const update = (enabled: boolean) =>
-      ws.callers.admin.source.update({ workspaceSlug: ws.slug, sourceId: source.id, name: source.name, enabled, silenceAfterMinutes: null, rateLimitPerSecond: 50 });
+      ws.callers.admin.source.update({ workspaceSlug: ws.slug, sourceId: source.id, name: source.name, enabled, silenceAfterSeconds: null, rateLimitPerSecond: 50 });
     await update(false);
     expect(await authenticate(token, source.id)).toMatchObject({ ok: false, status: 403, code: "source_disabled" });
     expect(await update(true)).toMatchObject({ enabled: true, rateLimitPerSecond: 50 });

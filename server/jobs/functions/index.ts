@@ -4,6 +4,7 @@ import { fanOutIngestedEvents } from "./fan-out-events";
 import { purgeExpiredEvents } from "./purge-expired-events";
 import { sweepPendingDeliveries } from "./sweep-pending-deliveries";
 import { sweepUnrequestedFanOuts } from "./sweep-unrequested-fan-outs";
+import { watchIntakeSilence } from "./watch-intake-silence";
 
 /** Every job function: served at /api/inngest, and run by the inline runner when Inngest is not configured. */
-export const jobFunctions = [fanOutIngestedEvents, deliverNotification, sweepUnrequestedFanOuts, sweepPendingDeliveries, purgeExpiredEvents, enforceInboxHygiene];
+export const jobFunctions = [fanOutIngestedEvents, deliverNotification, sweepUnrequestedFanOuts, sweepPendingDeliveries, purgeExpiredEvents, enforceInboxHygiene, watchIntakeSilence];
