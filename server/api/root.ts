@@ -3,6 +3,7 @@ import { communityRouter } from "./routers/community";
 import { deliveryRouter } from "./routers/delivery";
 import { eventRouter } from "./routers/event";
 import { inboxRouter } from "./routers/inbox";
+import { instanceRouter } from "./routers/instance";
 import { invitationRouter } from "./routers/invitation";
 import { memberRouter } from "./routers/member";
 import { preferenceRouter } from "./routers/preference";
@@ -23,6 +24,7 @@ export const appRouter = createTrpcRouter({
   delivery: deliveryRouter,
   inbox: inboxRouter,
   preference: preferenceRouter,
+  instance: instanceRouter,
 });
 
 export type AppRouter = typeof appRouter;

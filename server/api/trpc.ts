@@ -3,6 +3,8 @@ import superjson from "superjson";
 import { z, ZodError } from "zod";
 import type { Db } from "@/server/db/client";
 import { DomainError } from "@/server/errors";
+import { reportException } from "@/server/exceptions/report-exception";
+import { isInstanceAdmin } from "@/server/instance/instance-admins";
 import { hasRole, type Role } from "@/server/members/roles";
 import { findWorkspaceMembership } from "@/server/workspaces/find-workspace-membership";
 
@@ -53,11 +55,34 @@ const translateDomainErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(translateDomainErrors);
+/**
+ * An unexpected failure (a 500: anything but a TRPCError thrown on purpose or a DomainError) is
+ * reported — logged, counted, its exception notice sent — before the error answer leaves.
+ * workspaceProcedure notes the workspace in `exceptionScope`, so the `system.exception` event
+ * lands in the workspace the procedure was working for.
+ */
+const reportUnexpectedErrors = t.middleware(async ({ ctx, path, next }) => {
+  const exceptionScope: { workspaceId: string | null } = { workspaceId: null };
+  const result = await next({ ctx: { exceptionScope } });
+  if (!result.ok && result.error.code === "INTERNAL_SERVER_ERROR") {
+    await reportException(ctx.db, result.error.cause ?? result.error, { origin: `trpc ${path}`, workspaceId: exceptionScope.workspaceId });
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(reportUnexpectedErrors).use(translateDomainErrors);
 
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
   return next({ ctx: { user: ctx.user } });
+});
+
+/** Instance administrators only: signed in with an email listed in TOCSIN_ADMIN_EMAILS. */
+export const instanceAdminProcedure = protectedProcedure.use(({ ctx, next }) => {
+  if (!isInstanceAdmin(ctx.user.email)) {
+    throw new TRPCError({ code: "FORBIDDEN", message: "Only the instance's administrators (TOCSIN_ADMIN_EMAILS) may do this" });
+  }
+  return next();
 });
 
 /**
@@ -69,6 +94,7 @@ export const workspaceProcedure = protectedProcedure
   .use(async ({ ctx, input, next }) => {
     const found = await findWorkspaceMembership(ctx.db, ctx.user.id, input.workspaceSlug);
     if (!found) throw new TRPCError({ code: "NOT_FOUND", message: "Workspace not found" });
+    ctx.exceptionScope.workspaceId = found.workspace.id;
     return next({ ctx: { workspace: found.workspace, membership: found.membership } });
   });
 

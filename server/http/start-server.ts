@@ -8,6 +8,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import next from "next";
 import { getDb, getDbHandle } from "@/server/db/client";
+import { reportException } from "@/server/exceptions/report-exception";
 import { handleIngestNodeRequest } from "@/server/ingest/handle-ingest-node-request";
 import { fanOutRequestQueue } from "@/server/jobs/fan-out-request-queue";
 import { startTocsin } from "@/server/start";
@@ -28,9 +29,9 @@ await startTocsin();
 const server = createServer((request, response) => {
   const target = ingestTargetOf(request.url);
   if (!target) return void handleWithNext(request, response);
-  handleIngestNodeRequest(getDb(), request, response, target, { fanOut: "queued" }).catch((error: unknown) => {
-    // The handler answers every failure itself; this is a broken socket or a bug.
-    console.error("[ingest] request failed outside the handler:", error);
+  handleIngestNodeRequest(getDb(), request, response, target, { fanOut: "queued" }).catch(async (error: unknown) => {
+    // The handler answers every failure itself; this is a broken socket or a bug: reported first.
+    await reportException(getDb(), error, { origin: "POST /api/ingest (outside the handler)" });
     if (!response.headersSent) response.writeHead(500, { "content-type": "application/json", connection: "close" });
     response.end(JSON.stringify({ error: { code: "internal_error", message: "The request failed; retry later", details: null } }));
   });

@@ -1,4 +1,5 @@
 import type { Db } from "@/server/db/client";
+import { reportException } from "@/server/exceptions/report-exception";
 import { fanOutRequestQueue } from "@/server/jobs/fan-out-request-queue";
 import { requestFanOut } from "@/server/jobs/request-fan-out";
 import { authenticateSource } from "@/server/sources/authenticate-source";
@@ -31,11 +32,14 @@ export async function answerIngestRequest(
   target: IngestTarget,
   options: { fanOut?: "now" | "queued" } = {},
 ): Promise<IngestAnswer> {
+  // The workspace the request is for, once its source is known: an exception is reported there.
+  let workspaceId: string | null = null;
   try {
     const token = "pathToken" in target ? target.pathToken : tokenFromAuthorization(request.header("authorization"));
     const auth = await authenticateSource(db, { token, sourceId: "sourceId" in target ? target.sourceId : undefined });
     if (!auth.ok) throw new IngestError(auth.status, auth.code, auth.message, null, auth.status === 401 ? authChallenge : {});
     const source = auth.source;
+    workspaceId = source.workspaceId;
 
     const limit = limiter.take(source.id, source.rateLimitPerSecond);
     if (!limit.allowed) {
@@ -71,7 +75,8 @@ export async function answerIngestRequest(
     return { status: stored.status, headers: stored.replayed ? { "idempotent-replayed": "true" } : {}, body: stored.body };
   } catch (error) {
     if (error instanceof IngestError) return error.toAnswer();
-    console.error("[ingest] request failed:", error);
+    // Logged, counted and its notice sent before the 500 goes out (bounded in time, never throws).
+    await reportException(db, error, { origin: "POST /api/ingest", workspaceId });
     return new IngestError(500, "internal_error", "The events could not be stored; nothing from this request was kept. Retry later.").toAnswer();
   }
 }

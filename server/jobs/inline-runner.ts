@@ -59,6 +59,8 @@ const MAX_TIMER_MS = 24 * 60 * 60_000;
 
 type Definition = {
   id: string;
+  /** The id Inngest knows the function by: prefixed with the app id ("tocsin-fan-out-events"). */
+  absoluteId: string;
   retries: number;
   handler: (ctx: unknown) => unknown;
   events: { name: string; schema: StandardSchemaV1 | null }[];
@@ -214,12 +216,27 @@ export class InlineRunner {
     if (isFinal(error) || attempt >= definition.retries) {
       const attempts = attempt + 1;
       this.logger.error(`[jobs] ${definition.id} failed for ${run.event.name} (run ${run.id}) after ${attempts} attempt${attempts === 1 ? "" : "s"}; giving up:`, error);
+      this.sendFunctionFailed(run, error);
       return;
     }
     run.attempt = attempt + 1;
     const delay = this.backoffMs(run.attempt);
     this.logger.warn(`[jobs] ${definition.id} attempt ${attempt + 1} of ${definition.retries + 1} failed (run ${run.id}); retrying in ${delay} ms: ${errorMessage(error)}`);
     this.after(delay, () => this.enqueue(run));
+  }
+
+  /**
+   * As Inngest does when a run fails for good: `inngest/function.failed` with the same data
+   * (function_id prefixed with the app id, run_id, the serialised error, the triggering event),
+   * for the functions that listen to it. A run of such a listener that fails is not reported in
+   * turn: a failing failure handler must not loop.
+   */
+  private sendFunctionFailed(run: Run, error: unknown): void {
+    if (this.stopped || run.event.name === internalEvents.FunctionFailed) return;
+    this.send({
+      name: internalEvents.FunctionFailed,
+      data: { function_id: run.definition.absoluteId, run_id: run.id, error: serializeError(error), event: run.event },
+    });
   }
 
   /**
@@ -351,8 +368,10 @@ function describeFunction(fn: InngestFunction.Any): Definition {
   const handler = (fn as unknown as { fn: unknown }).fn;
   if (typeof handler !== "function") throw new Error(`Job function ${id}: cannot find its handler (has the inngest SDK changed?)`);
 
+  const appId = (fn as unknown as { client?: { id?: unknown } }).client?.id;
   const definition: Definition = {
     id,
+    absoluteId: fn.id(typeof appId === "string" ? appId : undefined),
     retries: opts.retries ?? DEFAULT_RETRIES,
     handler: handler as Definition["handler"],
     events: [],

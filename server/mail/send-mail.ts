@@ -1,7 +1,8 @@
 import { Resend } from "resend";
 import type { Db } from "@/server/db/client";
 import { mailOutbox } from "@/server/db/schema";
-import { getMailFrom, isMailOutboxEnabled } from "@/server/config/runtime";
+import { isMailOutboxEnabled } from "@/server/config/runtime";
+import { readMailFrom } from "./mail-from";
 
 export type MailMessage = { to: string; subject: string; text: string; html: string };
 
@@ -10,7 +11,7 @@ export type MailMessage = { to: string; subject: string; text: string; html: str
  * lets tests point it at a local stub), otherwise into the local outbox table.
  */
 export async function sendMail(db: Db, message: MailMessage): Promise<void> {
-  const from = getMailFrom();
+  const from = await readMailFrom(db);
   if (isMailOutboxEnabled()) {
     await db.insert(mailOutbox).values({ ...message, from });
     return;

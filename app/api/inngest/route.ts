@@ -1,5 +1,6 @@
 import type { NextRequest } from "next/server";
 import { serve } from "inngest/next";
+import { withExceptionReport } from "@/server/exceptions/with-exception-report";
 import { inngest, isInngestConfigured } from "@/server/jobs/client";
 import { jobFunctions } from "@/server/jobs/functions";
 
@@ -16,14 +17,15 @@ const notConfigured = (status: number) =>
     { status },
   );
 
-export function GET(request: NextRequest, context: unknown) {
-  return isInngestConfigured() ? handler.GET(request, context) : notConfigured(200);
-}
+// A job's own failure is reported by the report-job-failure function; these catch the endpoint's.
+export const GET = withExceptionReport("/api/inngest", (request: NextRequest, context: unknown) =>
+  isInngestConfigured() ? handler.GET(request, context) : notConfigured(200),
+);
 
-export function POST(request: NextRequest, context: unknown) {
-  return isInngestConfigured() ? handler.POST(request, context) : notConfigured(404);
-}
+export const POST = withExceptionReport("/api/inngest", (request: NextRequest, context: unknown) =>
+  isInngestConfigured() ? handler.POST(request, context) : notConfigured(404),
+);
 
-export function PUT(request: NextRequest, context: unknown) {
-  return isInngestConfigured() ? handler.PUT(request, context) : notConfigured(404);
-}
+export const PUT = withExceptionReport("/api/inngest", (request: NextRequest, context: unknown) =>
+  isInngestConfigured() ? handler.PUT(request, context) : notConfigured(404),
+);

@@ -1,7 +1,8 @@
 import { performance } from "node:perf_hooks";
 import { Resend, type ErrorResponse } from "resend";
-import { getMailFrom, isMailOutboxEnabled } from "@/server/config/runtime";
+import { isMailOutboxEnabled } from "@/server/config/runtime";
 import { mailOutbox } from "@/server/db/schema";
+import { readMailFrom } from "@/server/mail/mail-from";
 import type { ChannelForSend, ChannelKindModule, SendContext } from "../channel-kind";
 import type { NotificationMessage, RenderedEmail, RenderedPayload } from "../notification-message";
 import { parseRetryAfter } from "../safe-http";
@@ -112,7 +113,7 @@ async function sendEmail(channel: ChannelForSend, rendered: RenderedPayload, con
   const { subject, html, text } = requireEmail(rendered);
   if (channel.settings.kind !== "email") throw new Error(`Channel ${channel.id} has no email settings`);
   const { recipients } = channel.settings;
-  const from = getMailFrom();
+  const from = await readMailFrom(context.db);
   const started = performance.now();
   const latency = () => Math.round(performance.now() - started);
   if (isMailOutboxEnabled()) {
