@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { cn } from "@/lib/utils";
 import { NotificationSummary } from "./notification-summary";
+import { SummaryEvents } from "./summary-events";
 import type { NotificationItem } from "./notification-types";
 import type { useInboxActions } from "./use-inbox-actions";
 
@@ -30,15 +31,18 @@ export function InboxRow({ slug, item, timeZone, showCommunity, selected, onSele
         checked={selected}
         onChange={(e) => onSelect(e.target.checked)}
       />
-      <Link
-        href={`/w/${slug}/events/${item.eventId}`}
-        className="min-w-0 flex-1 after:absolute after:inset-0"
-        onClick={() => {
-          if (!read) actions.markRead.mutate({ workspaceSlug: slug, ids, read: true });
-        }}
-      >
-        <NotificationSummary item={item} timeZone={timeZone} showCommunity={showCommunity} />
-      </Link>
+      <div className="min-w-0 flex-1">
+        <Link
+          href={`/w/${slug}/events/${item.eventId}`}
+          className="block after:absolute after:inset-0"
+          onClick={() => {
+            if (!read) actions.markRead.mutate({ workspaceSlug: slug, ids, read: true });
+          }}
+        >
+          <NotificationSummary item={item} timeZone={timeZone} showCommunity={showCommunity} />
+        </Link>
+        {item.batchReason ? <SummaryEvents slug={slug} notificationId={item.id} count={item.batchCount ?? 0} timeZone={timeZone} /> : null}
+      </div>
       <div className="relative z-10 flex shrink-0 gap-1 opacity-70 group-hover:opacity-100">
         <RowButton
           label={read ? "Mark unread" : "Mark read"}

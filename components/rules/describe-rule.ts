@@ -67,3 +67,18 @@ export function describeDestinations(
   const rest: RuleDestination[] = unknown ? [{ key: "unknown", kind: "unknown", label: unknown === 1 ? "1 other channel" : `${unknown} other channels`, off: false }] : [];
   return [...destinations, ...known.sort((a, b) => a.label.localeCompare(b.label)), ...rest];
 }
+
+/** "5 min", "1 h", "24 h", "90 s": a throttle or digest window. */
+export function describeWindow(seconds: number): string {
+  if (seconds % 3600 === 0) return `${seconds / 3600} h`;
+  if (seconds % 60 === 0) return `${seconds / 60} min`;
+  return `${seconds} s`;
+}
+
+/** "throttled to once per 1 h · digest every 5 min"; null when neither is on. */
+export function describeNoiseControl(rule: { throttleSeconds: number | null; digestSeconds: number | null }): string | null {
+  const parts: string[] = [];
+  if (rule.throttleSeconds !== null) parts.push(`once per ${describeWindow(rule.throttleSeconds)} per fingerprint`);
+  if (rule.digestSeconds !== null) parts.push(`digest every ${describeWindow(rule.digestSeconds)}`);
+  return parts.length ? parts.join(" · ") : null;
+}

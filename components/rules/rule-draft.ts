@@ -42,6 +42,9 @@ export type RuleDraft = {
   recipientUserIds: string[];
   recipientRoles: Role[];
   notifyEventUser: boolean;
+  /** Seconds; null = off. */
+  throttleSeconds: number | null;
+  digestSeconds: number | null;
 };
 
 let nextKey = 0;
@@ -71,6 +74,8 @@ export function emptyDraft(communityId: string): RuleDraft {
     recipientUserIds: [],
     recipientRoles: [],
     notifyEventUser: false,
+    throttleSeconds: null,
+    digestSeconds: null,
   };
 }
 
@@ -154,6 +159,8 @@ export function draftFromRule(rule: RuleView): RuleDraft {
     recipientUserIds: rule.recipientUserIds,
     recipientRoles: rule.recipientRoles,
     notifyEventUser: rule.notifyEventUser,
+    throttleSeconds: rule.throttleSeconds,
+    digestSeconds: rule.digestSeconds,
   };
 }
 
@@ -190,5 +197,7 @@ export function toRuleBody(draft: RuleDraft) {
     recipientUserIds: shared ? draft.recipientUserIds : [],
     recipientRoles: shared ? draft.recipientRoles : [],
     notifyEventUser: shared && draft.notifyEventUser,
+    throttleSeconds: draft.throttleSeconds,
+    digestSeconds: draft.digestSeconds,
   };
 }

@@ -9,6 +9,7 @@ import { Input } from "@/components/ui/input";
 import type { CatalogEntry } from "@/server/rules/catalog/types";
 import type { CelFieldHelp } from "./cel-field";
 import { ConditionBuilder } from "./condition-builder";
+import { NoiseFields } from "./noise-fields";
 import { NotifyFields } from "./notify-fields";
 import { toDefinition, withUsableChannels, type ChannelOption, type RuleDraft } from "./rule-draft";
 import { errorsAt, unplacedErrors, type RuleErrors } from "./rule-errors";
@@ -102,6 +103,10 @@ export function RuleEditor(props: RuleEditorProps) {
           {members ? <SharedRuleFields draft={draft} update={update} members={members} kindLocked={ruleId !== null} errors={errors} /> : null}
           <NotifyFields workspaceSlug={workspaceSlug} draft={draft} update={update} channels={channels} isAdmin={members !== null} ownEmail={ownEmail} errors={errors} />
         </div>
+      </EditorCard>
+
+      <EditorCard title="Noise control" description="Keep a busy rule readable: throttle repeats of the same thing, or gather matches into a digest.">
+        <NoiseFields draft={draft} update={update} errors={errors} />
       </EditorCard>
 
       <div className="sticky bottom-0 z-10 flex items-center justify-end gap-2 rounded-t-lg border border-b-0 border-zinc-200 bg-white px-4 py-3 shadow-[0_-4px_12px_-6px_rgba(0,0,0,0.12)]">

@@ -12,7 +12,7 @@ import { FormError } from "@/components/ui/field";
 import { Switch } from "@/components/ui/switch";
 import type { DeliveryChannelKind } from "@/server/db/schema/channels";
 import { DeleteRuleDialog } from "./delete-rule-dialog";
-import { describeConditions, describeDestinations, describeScope } from "./describe-rule";
+import { describeConditions, describeDestinations, describeNoiseControl, describeScope } from "./describe-rule";
 import type { RuleItem } from "./rule-types";
 
 type Props = {
@@ -41,6 +41,7 @@ export function RuleRow({ workspaceSlug, rule, communityNames, channels }: Props
   const enabled = (setEnabled.isPending || refreshing) && setEnabled.variables ? setEnabled.variables.enabled : rule.enabled;
   const editHref = `/w/${workspaceSlug}/rules/${rule.id}`;
   const scope = communityNames ? describeScope(rule.scope, rule.communityName, rule.communityIds.map((id) => communityNames.get(id) ?? "?")) : null;
+  const noise = describeNoiseControl(rule);
 
   return (
     <li className="py-4 first:pt-0 last:pb-0" data-testid="rule-row">
@@ -101,6 +102,14 @@ export function RuleRow({ workspaceSlug, rule, communityNames, channels }: Props
         <dd className="text-zinc-700" data-testid="rule-conditions">
           {describeConditions(rule.conditions)}
         </dd>
+        {noise ? (
+          <>
+            <dt className="text-zinc-500">Noise control</dt>
+            <dd className="text-zinc-700" data-testid="rule-noise">
+              {noise}
+            </dd>
+          </>
+        ) : null}
         {scope ? (
           <>
             <dt className="text-zinc-500">Listens to</dt>

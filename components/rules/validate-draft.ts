@@ -20,6 +20,8 @@ export const placedErrorPaths = [
   "notifyEventUser",
   "notifyInApp",
   "channelIds",
+  "throttleSeconds",
+  "digestSeconds",
 ] as const;
 
 export function validateDraft(draft: RuleDraft, options: { multi: boolean }): RuleErrors {

@@ -1,4 +1,15 @@
-import type { EventOrigin, Severity, WorkspaceMode } from "@/server/db/schema";
+import type { BatchReason, EventOrigin, Severity, WorkspaceMode } from "@/server/db/schema";
+
+/** Held notifications sent as one (a rule's digest, the end of quiet hours or of a maintenance window). */
+export type NotificationSummary = {
+  reason: BatchReason;
+  /** Matches held, all of them (`events` lists the first ones). */
+  count: number;
+  /** ISO 8601: the span the held events arrived in. */
+  from: string;
+  to: string;
+  events: { id: string; type: string; severity: Severity; title: string; receivedAt: string; link: string }[];
+};
 
 /**
  * What every channel renders: one matched event, the rule that matched it, where it happened and
@@ -42,6 +53,13 @@ export type NotificationMessage = {
   };
   /** A channel's send test: renderers say so visibly. */
   test: boolean;
+  /** Matches of the same rule and fingerprint the rule's throttle held back since it last notified ("+7 similar suppressed"). */
+  suppressed: number;
+  /**
+   * Several held notifications sent as one: `event` then describes the summary (its title says
+   * what was held, its message lists them) and this lists the events themselves.
+   */
+  summary: NotificationSummary | null;
 };
 
 /** An HTTP channel's request body, as it will be sent, with its size against the kind's limit. */

@@ -62,5 +62,7 @@ export function buildSampleMessage(input: SampleMessageInput): NotificationMessa
     community: origin === "ingest" ? input.community : null,
     links: { event: `${workspaceUrl}/events`, inbox: `${workspaceUrl}/inbox`, rule: null },
     test: true,
+    suppressed: 0,
+    summary: null,
   };
 }

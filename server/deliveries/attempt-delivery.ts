@@ -4,7 +4,7 @@ import { getChannelKindModule } from "@/server/channels/kinds";
 import type { SafeHttpOptions } from "@/server/channels/safe-http";
 import type { Db } from "@/server/db/client";
 import { executeRows } from "@/server/db/execute-rows";
-import { causeOf } from "@/server/events/system-events";
+import { buildSummaryDeliveryMessage } from "./build-summary-delivery-message";
 import { classifySendOutcome, type SendVerdict } from "./classify-send-outcome";
 import { buildDeliveryMessage, claimDeliveryContext, DUE_TOLERANCE_MS, type ClaimOptions, type DeliveryContext } from "./load-delivery-context";
 import { recordAttempt, recordChannelDisabledBeforeAttempt } from "./record-attempt";
@@ -48,7 +48,8 @@ export async function attemptDelivery(db: Db, options: AttemptOptions): Promise<
   }
 
   const kind = getChannelKindModule(context.channel.kind);
-  const rendered = await kind.render(buildDeliveryMessage(context));
+  const message = claim.batchId ? await buildSummaryDeliveryMessage(db, context, claim.batchId) : buildDeliveryMessage(context);
+  const rendered = await kind.render(message);
   const outcome = await kind.send(openChannelForSend(context.channel), rendered, {
     db,
     messageId: context.delivery.messageId,
@@ -65,7 +66,6 @@ export async function attemptDelivery(db: Db, options: AttemptOptions): Promise<
     requestBytes: rendered.bytes,
     verdict,
     nextAttemptAt: waitMs === null ? null : new Date(options.now.getTime() + waitMs),
-    raiseFailureEvent: verdict.result === "failed" && causeOf(context.event) === null,
   });
 }
 

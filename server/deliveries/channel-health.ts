@@ -1,9 +1,10 @@
 import { and, eq, inArray } from "drizzle-orm";
+import { auditChannelSwitchedOff } from "@/server/channels/channels";
 import { getChannelKindModule } from "@/server/channels/kinds";
 import { getConfiguredOrigin } from "@/server/config/runtime";
 import type { Db, DbOrTx } from "@/server/db/client";
 import { channels, memberships, users, workspaces } from "@/server/db/schema";
-import { insertSystemEvents } from "@/server/events/system-events";
+import { deliveryCause, insertSystemEvents } from "@/server/events/system-events";
 import { insertNotificationsAndSignal } from "@/server/inbox/insert-notifications";
 import { renderEmailHtml } from "@/server/mail/layout";
 import { sendMail } from "@/server/mail/send-mail";
@@ -32,9 +33,10 @@ async function findChannelKeepers(db: DbOrTx, workspaceId: string, channel: { ow
 /**
  * The channel was just switched off by its failures: keeps the reason on it, raises
  * `channel.disabled` (carrying its cause, so it is never routed to that channel), and puts it in
- * the inbox of whoever keeps the channel. Returns the system event's id.
+ * the inbox of whoever keeps the channel. Returns the ids of the events raised: the system event
+ * and, for a shared channel, the audit trail's `audit.channel.updated`.
  */
-export async function recordChannelDisabled(tx: DbOrTx, context: DeliveryContext, reason: string, now: Date): Promise<string> {
+export async function recordChannelDisabled(tx: DbOrTx, context: DeliveryContext, reason: string, now: Date): Promise<string[]> {
   const { channel, delivery, event } = context;
   await tx
     .update(channels)
@@ -52,7 +54,7 @@ export async function recordChannelDisabled(tx: DbOrTx, context: DeliveryContext
         message: `Tocsin switched this channel off, so nothing is sent there until it is fixed and switched back on. ${reason}`,
         data: { channelId: channel.id, channelName: channel.name, channelKind: channel.kind, shared: channel.ownerUserId === null, reason },
         fingerprint: `channel.disabled:${channel.id}`,
-        cause: { kind: "delivery", deliveryId: delivery.id, channelId: channel.id, eventId: event.id },
+        cause: deliveryCause(delivery.id, channel.id, event),
       },
     ],
     now,
@@ -63,7 +65,9 @@ export async function recordChannelDisabled(tx: DbOrTx, context: DeliveryContext
     channel.workspaceId,
     keepers.map(({ userId }) => ({ workspaceId: channel.workspaceId, userId, eventId: eventId!, ruleId: null, communityId: null, severity: "high" as const })),
   );
-  return eventId!;
+  // The audit trail records the change too (no actor: Tocsin made it), as `audit.channel.updated`.
+  const auditEventId = await auditChannelSwitchedOff(tx, channel, reason);
+  return auditEventId ? [eventId!, auditEventId] : [eventId!];
 }
 
 /** Emails the channel's keepers that it was switched off, with the reason and a link to it. */

@@ -1,12 +1,20 @@
 import { sql } from "drizzle-orm";
-import type { Db } from "@/server/db/client";
+import type { DbOrTx } from "@/server/db/client";
 import { queryRows } from "@/server/db/query-rows";
 import { toArrayLiteral } from "@/server/db/sql-arrays";
 
 /** Rows per INSERT (sent as column arrays, whatever the count). */
 export const DELIVERY_INSERT_BATCH = 5_000;
 
-export type DeliveryRow = { id: string; eventId: string; ruleId: string; channelId: string };
+export type DeliveryRow = {
+  id: string;
+  eventId: string;
+  /** Null for a summary of several rules' matches (quiet hours, maintenance). */
+  ruleId: string | null;
+  channelId: string;
+  /** A summary delivery: the batch it sums up. */
+  batchId?: string | null;
+};
 export type RequestedDelivery = { id: string; channelId: string };
 
 /** The `webhook-id` receivers see for a delivery: stable across its retries and replays. */
@@ -19,16 +27,17 @@ export function messageIdOf(deliveryId: string): string {
  * already there is skipped, so the fan-out may run any number of times. Returns the new ones —
  * the deliveries to request now.
  */
-export async function insertDeliveries(db: Db, workspaceId: string, rows: readonly DeliveryRow[], dueAt: Date): Promise<RequestedDelivery[]> {
+export async function insertDeliveries(db: DbOrTx, workspaceId: string, rows: readonly DeliveryRow[], dueAt: Date): Promise<RequestedDelivery[]> {
   if (rows.length === 0) return [];
-  const column = <K extends keyof DeliveryRow>(key: K) => toArrayLiteral(rows.map((row) => row[key]));
+  const column = <K extends keyof DeliveryRow>(key: K) => toArrayLiteral(rows.map((row) => row[key] ?? null));
   const inserted = await queryRows<{ id: string; channel_id: string }>(
     db,
-    sql`insert into deliveries (id, workspace_id, event_id, rule_id, channel_id, message_id, next_attempt_at, created_at, updated_at)
-        select d.id, ${workspaceId}::uuid, d.event_id, d.rule_id, d.channel_id, d.message_id, ${dueAt.toISOString()}::timestamptz, now(), now()
+    sql`insert into deliveries (id, workspace_id, event_id, rule_id, channel_id, message_id, batch_id, next_attempt_at, created_at, updated_at)
+        select d.id, ${workspaceId}::uuid, d.event_id, d.rule_id, d.channel_id, d.message_id, d.batch_id, ${dueAt.toISOString()}::timestamptz, now(), now()
         from unnest(${column("id")}::uuid[], ${column("eventId")}::uuid[], ${column("ruleId")}::uuid[], ${column("channelId")}::uuid[],
-                    ${toArrayLiteral(rows.map((row) => messageIdOf(row.id)))}::text[]) as d(id, event_id, rule_id, channel_id, message_id)
-        on conflict (event_id, rule_id, channel_id) do nothing
+                    ${toArrayLiteral(rows.map((row) => messageIdOf(row.id)))}::text[], ${column("batchId")}::uuid[])
+             as d(id, event_id, rule_id, channel_id, message_id, batch_id)
+        on conflict do nothing
         returning id, channel_id`,
   );
   return inserted.map((row) => ({ id: row.id, channelId: row.channel_id }));

@@ -3,7 +3,7 @@ import { alias } from "drizzle-orm/pg-core";
 import type { NotificationMessage } from "@/server/channels/notification-message";
 import { getConfiguredOrigin } from "@/server/config/runtime";
 import type { Db } from "@/server/db/client";
-import { channels, communities, deliveries, events, intakeSources, rules, workspaces } from "@/server/db/schema";
+import { channels, communities, deliveries, events, intakeSources, rules, ruleThrottleHits, workspaces } from "@/server/db/schema";
 import { findCatalogEntry } from "@/server/rules/catalog";
 import { matchableEventColumns } from "@/server/rules/matchable-event-columns";
 
@@ -73,12 +73,16 @@ function prepareClaimQuery(db: Db) {
         messageId: deliveries.messageId,
         attempts: deliveries.attempts,
         seriesStartAttempts: deliveries.seriesStartAttempts,
+        batchId: deliveries.batchId,
       }),
   );
   return db
     .with(claimed)
     .select({
-      delivery: { id: claimed.id, messageId: claimed.messageId, attempts: claimed.attempts, seriesStartAttempts: claimed.seriesStartAttempts },
+      delivery: { id: claimed.id, messageId: claimed.messageId, attempts: claimed.attempts, seriesStartAttempts: claimed.seriesStartAttempts, batchId: claimed.batchId },
+      // The rule's throttle held back this many like it since it last notified (a primary-key probe).
+      suppressed: sql<number>`coalesce((select ${ruleThrottleHits.suppressedBefore} from ${ruleThrottleHits}
+        where ${ruleThrottleHits.ruleId} = ${claimed.ruleId} and ${ruleThrottleHits.eventId} = ${claimed.eventId}), 0)`.mapWith(Number),
       event: eventColumns,
       sourceName: intakeSources.name,
       rule: { id: rules.id, name: rules.name },
@@ -138,5 +142,7 @@ export function buildDeliveryMessage(context: DeliveryContext): NotificationMess
     community: community?.id ? { id: community.id, name: community.name } : null,
     links: tocsinLinks(workspace.slug, event.id, rule?.id ?? null),
     test: false,
+    suppressed: context.suppressed,
+    summary: null,
   };
 }

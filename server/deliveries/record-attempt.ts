@@ -5,7 +5,7 @@ import type { Db, DbOrTx } from "@/server/db/client";
 import { executeRows } from "@/server/db/execute-rows";
 import { toArrayLiteral } from "@/server/db/sql-arrays";
 import type { AttemptOutcome } from "@/server/db/schema";
-import { insertSystemEvents, type SystemEventInput } from "@/server/events/system-events";
+import { deliveryCause, insertSystemEvents, type SystemEventInput } from "@/server/events/system-events";
 import type { AttemptOptions, AttemptResult } from "./attempt-delivery";
 import type { SendVerdict } from "./classify-send-outcome";
 import { recordChannelDisabled, CONSECUTIVE_FAILURES_TO_DISABLE } from "./channel-health";
@@ -18,8 +18,6 @@ export type AttemptRecord = {
   requestBytes: number;
   verdict: SendVerdict;
   nextAttemptAt: Date | null;
-  /** A final failure raises `delivery.failed`, unless the event was itself raised by a failing delivery. */
-  raiseFailureEvent: boolean;
 };
 
 /**
@@ -43,11 +41,9 @@ export async function recordAttempt(db: Db, options: AttemptOptions, context: De
   return db.transaction(async (tx) => {
     if (!(await writeAttempts(tx, [write])).has(write.deliveryId)) return superseded;
     const health = await countFinalFailure(tx, options.workspaceId, context.channel.id, options.now, verdict);
-    const events: SystemEventInput[] = [];
-    if (record.raiseFailureEvent) events.push(deliveryFailedEvent(context, record, verdict));
-    result.systemEventIds.push(...(await insertSystemEvents(tx, events, options.now)));
+    result.systemEventIds.push(...(await insertSystemEvents(tx, [deliveryFailedEvent(context, record, verdict)], options.now)));
     if (health.disabledNow) {
-      result.systemEventIds.push(await recordChannelDisabled(tx, context, health.reason, options.now));
+      result.systemEventIds.push(...(await recordChannelDisabled(tx, context, health.reason, options.now)));
       result.disabledChannelId = context.channel.id;
     }
     return result;
@@ -249,7 +245,7 @@ function deliveryFailedEvent(context: DeliveryContext, record: AttemptRecord, ve
       ruleName: rule?.name ?? null,
     },
     fingerprint: `delivery.failed:${channel.id}`,
-    cause: { kind: "delivery", deliveryId: delivery.id, channelId: channel.id, eventId: event.id },
+    cause: deliveryCause(delivery.id, channel.id, event),
   };
 }
 

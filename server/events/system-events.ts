@@ -9,7 +9,11 @@ import type { Severity } from "./severities";
  * Events Tocsin raises about itself (origin `system`): a delivery that finally failed, a channel
  * switched off. They are stored like ingested events and go through the same rules. One that
  * reports a failure of Tocsin's own delivery machinery carries its cause in `data.cause`, so the
- * fan-out never sends it to the channel whose failure it reports.
+ * fan-out never sends it to the channel whose failure it reports; and one whose failed delivery
+ * was itself carrying such an event (`chained`) is kept in the event log but not fanned out at
+ * all. That bounds what a failing channel can set off (authentik #4623: a rule on
+ * `delivery.failed` sending to an unreachable webhook looped forever): one failure, at most one
+ * event routed on, one more recorded, then nothing.
  */
 
 export const systemEventCauseSchema = z.object({
@@ -18,8 +22,22 @@ export const systemEventCauseSchema = z.object({
   channelId: z.uuid(),
   /** The event whose delivery failed. */
   eventId: z.uuid(),
+  /** That event was itself raised by Tocsin's delivery machinery: this one is not fanned out. */
+  chained: z.boolean().default(false),
 });
 export type SystemEventCause = z.infer<typeof systemEventCauseSchema>;
+
+type CausingEvent = { id: string; origin: string; data: Record<string, unknown> | null };
+
+/** The cause of an event about a failed delivery of `event` to `channelId`. */
+export function deliveryCause(deliveryId: string, channelId: string, event: CausingEvent): SystemEventCause {
+  return { kind: "delivery", deliveryId, channelId, eventId: event.id, chained: causeOf(event) !== null };
+}
+
+/** Whether the fan-out must leave this event alone: it reports a failure to deliver an event of Tocsin's own failures. */
+export function isChainedFailure(event: { origin: string; data: Record<string, unknown> | null }): boolean {
+  return causeOf(event)?.chained === true;
+}
 
 export type SystemEventInput = {
   workspaceId: string;

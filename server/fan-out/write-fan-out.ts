@@ -3,12 +3,16 @@ import { uuidv7 } from "uuidv7";
 import type { Db } from "@/server/db/client";
 import { channels, events, memberships, notificationPreferences, ruleVersions, users, type DeliveryChannelKind, type Role } from "@/server/db/schema";
 import { DELIVERY_INSERT_BATCH, insertDeliveries, type DeliveryRow, type RequestedDelivery } from "@/server/deliveries/insert-deliveries";
-import { causeOf } from "@/server/events/system-events";
+import { causeOf, isChainedFailure } from "@/server/events/system-events";
+import { loadQuietHours } from "@/server/inbox/preferences";
+import { quietPeriodAt, type QuietHours } from "@/server/inbox/quiet-hours";
 import { insertNotificationsAndSignal, NOTIFICATION_INSERT_BATCH, type NotificationRow } from "@/server/inbox/insert-notifications";
 import { jobNow } from "@/server/jobs/job-clock";
 import { matchableEventColumns } from "@/server/rules/matchable-event-columns";
 import type { MatchableEvent } from "@/server/rules/rule-definition";
 import { storedRuleMatches } from "@/server/rules/rule-evaluation";
+import { decideThrottle, type ThrottledMatch } from "./decide-throttle";
+import { holdNotifications, loadMaintenanceWindows, type BatchKey, type HeldNotification, type MaintenanceWindow } from "./hold-notifications";
 import { candidateRuleCache, ruleCoversCommunity, type CandidateRule } from "@/server/rules/select-candidate-rules";
 
 export type FanOutResult = {
@@ -24,6 +28,10 @@ export type FanOutResult = {
   userIds: string[];
   /** Deliveries created now, to be requested (none when this ran before for the same events). */
   deliveries: RequestedDelivery[];
+  /** Matches a rule's throttle suppressed (counted on the notification that opened the window). */
+  suppressed: number;
+  /** Inbox entries and deliveries newly held for a summary (digest, quiet hours, maintenance). */
+  held: number;
 };
 
 /** A current member, with what the fan-out needs: role, email (lower-case) and the channel kinds they turned off. */
@@ -31,19 +39,25 @@ type Recipient = { userId: string; role: Role; email: string; inApp: boolean; ki
 type Match = { event: MatchableEvent; rule: CandidateRule };
 type ChannelState = { id: string; kind: DeliveryChannelKind; ownerUserId: string | null; enabled: boolean };
 
+/** Quiet hours hold email and chat, never a webhook (machines read those) nor the in-app inbox. */
+const quietHoursKinds: ReadonlySet<DeliveryChannelKind> = new Set(["email", "slack", "teams", "mattermost", "discord"]);
+
 /**
  * Writes what these events of one workspace call for: candidate rules by workspace and type
  * prefix (cached per workspace until its rules change), then for each event the rules whose scope
- * covers it and whose triggers and conditions hold; then inbox entries for their recipients
- * (current members with in-app on) and deliveries to their channels, each inserted in batches
- * under a unique key. Idempotent: a second run for the same events inserts nothing, signals
- * nobody and requests no delivery. Never touches `events.fanned_out_at` (the ingest path's marker).
+ * covers it and whose triggers and conditions hold, less what their throttles suppress; then inbox
+ * entries for their recipients (current members with in-app on) and deliveries to their channels,
+ * each inserted in batches under a unique key — or held for a summary when a maintenance window,
+ * the rule's digest or the channel owner's quiet hours say so. Idempotent: a second run for the
+ * same events inserts and holds nothing, signals nobody and requests no delivery. Events reporting
+ * a failure to deliver Tocsin's own failure events are not fanned out (loop prevention). Never
+ * touches `events.fanned_out_at` (the ingest path's marker).
  */
 export async function writeFanOut(db: Db, workspaceId: string, eventIds: readonly string[]): Promise<FanOutResult> {
-  const result: FanOutResult = { events: 0, candidates: 0, matches: 0, inserted: 0, userIds: [], deliveries: [] };
+  const result: FanOutResult = { events: 0, candidates: 0, matches: 0, inserted: 0, userIds: [], deliveries: [], suppressed: 0, held: 0 };
   if (eventIds.length === 0) return result;
   // Ids of another workspace's events load nothing.
-  const loaded = await prepared(db).events.execute({ workspaceId, ids: `{${[...new Set(eventIds)].join(",")}}` });
+  const loaded = (await prepared(db).events.execute({ workspaceId, ids: `{${[...new Set(eventIds)].join(",")}}` })).filter((event) => !isChainedFailure(event));
   result.events = loaded.length;
   if (loaded.length === 0) return result;
 
@@ -68,26 +82,88 @@ export async function writeFanOut(db: Db, workspaceId: string, eventIds: readonl
   result.matches = matches.length;
   if (matches.length === 0) return result;
 
+  const notifying = await applyThrottles(db, workspaceId, matches);
+  result.suppressed = matches.length - notifying.length;
+  if (notifying.length === 0) return result;
+
   const members = await prepared(db).recipients.execute({ workspaceId });
   const byUserId = new Map(members.map((m) => [m.userId, m]));
   const byEmail = new Map(members.map((m) => [m.email, m]));
+  const holds = await prepareHolds(db, workspaceId, notifying);
 
-  const inbox = await writeInboxEntries(db, workspaceId, matches, { byUserId, byEmail, members });
+  const inbox = await writeInboxEntries(db, workspaceId, notifying, { byUserId, byEmail, members }, holds);
   result.inserted = inbox.inserted;
   result.userIds = inbox.userIds;
-  result.deliveries = await writeDeliveries(db, workspaceId, matches, byUserId);
+  result.deliveries = await writeDeliveries(db, workspaceId, notifying, byUserId, holds);
+  result.held = await holdNotifications(db, workspaceId, holds.held, holds.now);
   return result;
+}
+
+/** The matches that notify: all of them, less those a rule's throttle suppresses. */
+async function applyThrottles(db: Db, workspaceId: string, matches: Match[]): Promise<Match[]> {
+  const throttled: ThrottledMatch[] = [];
+  for (const { event, rule } of matches) {
+    if (rule.throttleSeconds === null || !event.fingerprint) continue;
+    throttled.push({ ruleId: rule.id, eventId: event.id, fingerprint: event.fingerprint, receivedAt: event.receivedAt, windowSeconds: rule.throttleSeconds });
+  }
+  if (throttled.length === 0) return matches;
+  const decisions = await decideThrottle(db, workspaceId, throttled);
+  return matches.filter(({ event, rule }) => decisions.get(`${rule.id}:${event.id}`)?.notified !== false);
+}
+
+/**
+ * What holds a notification back, read once per fan-out: the maintenance windows of the events'
+ * sources and, lazily, the quiet hours of channel owners. `held` collects what is held.
+ */
+type Holds = {
+  now: Date;
+  held: HeldNotification[];
+  maintenance: MaintenanceWindow[];
+  quietHours: Map<string, QuietHours> | null;
+};
+
+async function prepareHolds(db: Db, workspaceId: string, matches: Match[]): Promise<Holds> {
+  const sourced = matches.filter(({ event }) => event.sourceId !== null).map(({ event }) => event);
+  const times = sourced.map((event) => event.receivedAt.getTime());
+  const maintenance = sourced.length
+    ? await loadMaintenanceWindows(db, workspaceId, sourced.map((event) => event.sourceId!), new Date(Math.min(...times)), new Date(Math.max(...times)))
+    : [];
+  return { now: jobNow(), held: [], maintenance, quietHours: null };
+}
+
+/** The batch a match is held in for every recipient and channel (a maintenance window, then the rule's digest), if any. */
+function holdForMatch({ event, rule }: Match, holds: Holds): BatchKey | null {
+  const window = holds.maintenance.find((w) => w.sourceId === event.sourceId && w.startsAt <= event.receivedAt && event.receivedAt < w.endsAt);
+  if (window) {
+    return { reason: "maintenance", keyId: window.id, ruleId: null, channelId: null, userId: null, maintenanceWindowId: window.id, sourceId: window.sourceId, releaseAt: window.endsAt };
+  }
+  if (rule.digestSeconds !== null) {
+    return { reason: "digest", keyId: rule.id, ruleId: rule.id, channelId: null, userId: null, maintenanceWindowId: null, sourceId: null, releaseAt: new Date(holds.now.getTime() + rule.digestSeconds * 1000) };
+  }
+  return null;
+}
+
+/** Quiet hours of the channel's owner, for a non-critical event on an email or chat channel. */
+function holdForQuietHours(match: Match, channel: ChannelState, holds: Holds): BatchKey | null {
+  if (match.event.severity === "critical" || !channel.ownerUserId || !quietHoursKinds.has(channel.kind)) return null;
+  const quiet = holds.quietHours?.get(channel.ownerUserId);
+  const period = quiet ? quietPeriodAt(quiet, holds.now) : null;
+  if (!period) return null;
+  return { reason: "quiet_hours", keyId: channel.id, ruleId: null, channelId: channel.id, userId: channel.ownerUserId, maintenanceWindowId: null, sourceId: null, releaseAt: period.endsAt };
 }
 
 type Members = { byUserId: Map<string, Recipient>; byEmail: Map<string, Recipient>; members: Recipient[] };
 
-async function writeInboxEntries(db: Db, workspaceId: string, matches: Match[], members: Members) {
+async function writeInboxEntries(db: Db, workspaceId: string, matches: Match[], members: Members, holds: Holds) {
   const rows: NotificationRow[] = [];
-  for (const { event, rule } of matches) {
+  for (const match of matches) {
+    const { event, rule } = match;
     if (!rule.notifyInApp) continue;
+    const batch = holdForMatch(match, holds);
     for (const userId of recipientsOf(rule, event, members)) {
       if (!members.byUserId.get(userId)!.inApp) continue;
-      rows.push({ workspaceId, userId, eventId: event.id, ruleId: rule.id, communityId: event.communityId, severity: event.severity });
+      if (batch) holds.held.push({ batch, eventId: event.id, ruleId: rule.id, userId, channelId: null });
+      else rows.push({ workspaceId, userId, eventId: event.id, ruleId: rule.id, communityId: event.communityId, severity: event.severity });
     }
   }
   const touched = new Set<string>();
@@ -104,20 +180,26 @@ async function writeInboxEntries(db: Db, workspaceId: string, matches: Match[], 
  * One delivery per matched (event, rule) and each of the rule's channels that is enabled and
  * still the rule's to use: a personal rule reaches its owner's own channels and shared ones, only
  * while its owner is a member with that kind on; a shared rule reaches shared channels. An event
- * Tocsin raised about a failing channel never goes back to that channel.
+ * Tocsin raised about a failing channel never goes back to that channel. Held ones go to `holds`.
  */
-async function writeDeliveries(db: Db, workspaceId: string, matches: Match[], byUserId: Map<string, Recipient>): Promise<RequestedDelivery[]> {
+async function writeDeliveries(db: Db, workspaceId: string, matches: Match[], byUserId: Map<string, Recipient>, holds: Holds): Promise<RequestedDelivery[]> {
   const channelIds = [...new Set(matches.flatMap(({ rule }) => rule.channelIds))];
   if (channelIds.length === 0) return [];
   const states = new Map((await prepared(db).channels.execute({ workspaceId, ids: `{${channelIds.join(",")}}` })).map((c) => [c.id, c]));
+  const owners = [...new Set([...states.values()].filter((c) => c.ownerUserId && quietHoursKinds.has(c.kind)).map((c) => c.ownerUserId!))];
+  if (owners.length > 0 && matches.some(({ event }) => event.severity !== "critical")) holds.quietHours = await loadQuietHours(db, workspaceId, owners);
 
   const rows: DeliveryRow[] = [];
-  for (const { event, rule } of matches) {
+  for (const match of matches) {
+    const { event, rule } = match;
     const causeChannelId = causeOf(event)?.channelId;
+    const batch = holdForMatch(match, holds);
     for (const channelId of rule.channelIds) {
       const channel = states.get(channelId);
       if (!channel?.enabled || channelId === causeChannelId || !mayUse(rule, channel, byUserId)) continue;
-      rows.push({ id: uuidv7(), eventId: event.id, ruleId: rule.id, channelId });
+      const held = batch ?? holdForQuietHours(match, channel, holds);
+      if (held) holds.held.push({ batch: held, eventId: event.id, ruleId: rule.id, userId: null, channelId });
+      else rows.push({ id: uuidv7(), eventId: event.id, ruleId: rule.id, channelId });
     }
   }
   const requested: RequestedDelivery[] = [];

@@ -30,6 +30,10 @@ const notificationIds = z
   .min(1, "Choose at least one notification")
   .max(maxNotificationIds, `At most ${maxNotificationIds} at once`);
 
+/** A summary entry's events (a digest, a maintenance window): at most this many are listed. */
+export const maxSummaryEvents = 200;
+export const summaryEventsInput = z.object({ notificationId: notificationIdSchema });
+
 export const markNotificationsReadInput = z.object({ ids: notificationIds, read: z.boolean().default(true) });
 export const archiveNotificationsInput = z.object({ ids: notificationIds, archived: z.boolean().default(true) });
 

@@ -6,27 +6,37 @@ import { toArrayLiteral } from "@/server/db/sql-arrays";
 import type { Severity } from "@/server/events/severities";
 import { INBOX_CHANNEL } from "./realtime";
 
-/** Rows per INSERT (sent as seven arrays, whatever the count). */
+/** Rows per INSERT (sent as eight arrays, whatever the count). */
 export const NOTIFICATION_INSERT_BATCH = 5_000;
 
-export type NotificationRow = { workspaceId: string; userId: string; eventId: string; ruleId: string | null; communityId: string | null; severity: Severity };
+export type NotificationRow = {
+  workspaceId: string;
+  userId: string;
+  eventId: string;
+  ruleId: string | null;
+  communityId: string | null;
+  severity: Severity;
+  /** A summary entry: the batch it sums up. */
+  batchId?: string | null;
+};
 
 /**
- * One statement: inserts the rows (unnested from seven arrays; a row already there is skipped)
+ * One statement: inserts the rows (unnested from eight arrays; a row already there is skipped)
  * and NOTIFYs the inbox channel once per user who got something new, so that a retry after a
  * failure inserts and signals exactly what is missing. Returns the count and those users.
  */
 export async function insertNotificationsAndSignal(db: DbOrTx, workspaceId: string, rows: readonly NotificationRow[]) {
   if (rows.length === 0) return { inserted: 0, userIds: [] as string[] };
-  const column = <K extends keyof NotificationRow>(key: K) => toArrayLiteral(rows.map((row) => row[key]));
+  const column = <K extends keyof NotificationRow>(key: K) => toArrayLiteral(rows.map((row) => row[key] ?? null));
   const result = await queryRows<{ user_id: string; inserted: number }>(
     db,
     sql`with inserted as (
-          insert into notifications (id, workspace_id, user_id, event_id, rule_id, community_id, severity)
+          insert into notifications (id, workspace_id, user_id, event_id, rule_id, community_id, severity, batch_id)
           select * from unnest(
             ${toArrayLiteral(rows.map(() => uuidv7()))}::uuid[], ${column("workspaceId")}::uuid[], ${column("userId")}::uuid[],
-            ${column("eventId")}::uuid[], ${column("ruleId")}::uuid[], ${column("communityId")}::uuid[], ${column("severity")}::text[])
-          on conflict (user_id, event_id, rule_id) do nothing
+            ${column("eventId")}::uuid[], ${column("ruleId")}::uuid[], ${column("communityId")}::uuid[], ${column("severity")}::text[],
+            ${column("batchId")}::uuid[])
+          on conflict do nothing
           returning user_id
         ), per_user as (
           select user_id, count(*)::int as inserted from inserted group by user_id

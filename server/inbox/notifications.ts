@@ -1,12 +1,13 @@
 import { and, count, desc, eq, inArray, isNotNull, isNull, sql, type Placeholder, type SQL } from "drizzle-orm";
 import { afterKeysetCursor, cursorTimestamp, decodeKeysetCursor, encodeKeysetCursor } from "@/server/db/keyset-cursor";
 import type { Db } from "@/server/db/client";
-import { communities, events, memberships, notifications, rules } from "@/server/db/schema";
+import { communities, events, heldNotifications, intakeSources, memberships, notificationBatches, notifications, rules, ruleThrottleHits } from "@/server/db/schema";
 import { DomainError } from "@/server/errors";
 import {
   defaultInboxPageSize,
   latestNotificationsCount,
   listNotificationsInput,
+  maxSummaryEvents,
   type ListNotificationsInput,
 } from "./inbox-schemas";
 import { notifyInbox } from "./realtime";
@@ -42,6 +43,14 @@ const pageColumns = {
     occurredAt: events.occurredAt,
     receivedAt: events.receivedAt,
   },
+  /** The rule's throttle: like matches suppressed before this entry's event, and (so far) in the window it opened. */
+  suppressedBefore: sql<number>`coalesce(${ruleThrottleHits.suppressedBefore}, 0)`.mapWith(Number),
+  suppressedAfter: sql<number>`coalesce(${ruleThrottleHits.suppressedAfter}, 0)`.mapWith(Number),
+  /** A summary entry: why its notifications were held, and how many it sums up. */
+  batchReason: notificationBatches.reason,
+  batchCount: sql<number | null>`case when ${notifications.batchId} is not null then
+    (select count(*) from ${heldNotifications} where ${heldNotifications.batchId} = ${notifications.batchId} and ${heldNotifications.userId} = ${notifications.userId}) end`.mapWith(Number),
+  batchSourceName: intakeSources.name,
   cursorAt: cursorTimestamp(notifications.createdAt),
 };
 
@@ -53,6 +62,9 @@ function pageQuery(db: Db, workspaceId: string | Placeholder, where: SQL | undef
     .innerJoin(events, and(eq(events.id, notifications.eventId), eq(events.workspaceId, workspaceId)))
     .leftJoin(rules, and(eq(rules.id, notifications.ruleId), eq(rules.workspaceId, workspaceId)))
     .leftJoin(communities, and(eq(communities.id, notifications.communityId), eq(communities.workspaceId, workspaceId)))
+    .leftJoin(ruleThrottleHits, and(eq(ruleThrottleHits.ruleId, notifications.ruleId), eq(ruleThrottleHits.eventId, notifications.eventId)))
+    .leftJoin(notificationBatches, and(eq(notificationBatches.id, notifications.batchId), eq(notificationBatches.workspaceId, workspaceId)))
+    .leftJoin(intakeSources, and(eq(intakeSources.id, notificationBatches.sourceId), eq(intakeSources.workspaceId, workspaceId)))
     .where(where)
     .orderBy(desc(notifications.createdAt), desc(notifications.id))
     .limit(limit);
@@ -113,6 +125,25 @@ export async function listNotifications(db: Db, owner: InboxOwner, rawInput: Lis
 }
 
 export type NotificationItem = Awaited<ReturnType<typeof listNotifications>>["items"][number];
+
+/**
+ * The events a summary entry of the caller's sums up (oldest first, at most maxSummaryEvents):
+ * what its batch held for them. NOT_FOUND for an entry that is not theirs or not a summary.
+ */
+export async function listSummaryEvents(db: Db, owner: InboxOwner, notificationId: string) {
+  const [entry] = await db
+    .select({ batchId: notifications.batchId })
+    .from(notifications)
+    .where(and(ownedBy(owner), eq(notifications.id, notificationId), isNotNull(notifications.batchId)));
+  if (!entry?.batchId) throw new DomainError("NOT_FOUND", "Summary not found");
+  return db
+    .select({ id: events.id, type: events.type, severity: events.severity, title: events.title, receivedAt: events.receivedAt })
+    .from(heldNotifications)
+    .innerJoin(events, and(eq(events.id, heldNotifications.eventId), eq(events.workspaceId, owner.workspaceId)))
+    .where(and(eq(heldNotifications.workspaceId, owner.workspaceId), eq(heldNotifications.batchId, entry.batchId), eq(heldNotifications.userId, owner.userId)))
+    .orderBy(events.receivedAt, events.id)
+    .limit(maxSummaryEvents);
+}
 
 /** The bell's dropdown: the latest entries of the inbox, read or not, and the unread count. */
 export async function listLatestNotifications(db: Db, owner: InboxOwner) {

@@ -19,6 +19,17 @@ export const PREVIEW_EVENT_COUNT = 100;
 export const ruleKindSchema = z.enum(ruleKinds, { message: "Choose personal or shared" });
 export const ruleScopeSchema = z.enum(ruleScopes, { message: "Choose this community, all communities, or chosen communities" });
 
+/** Throttle windows a rule may use: a minute to a week. */
+export const THROTTLE_SECONDS = { min: 60, max: 7 * 24 * 3600 } as const;
+/** Digest windows a rule may use: a minute to a day. */
+export const DIGEST_SECONDS = { min: 60, max: 24 * 3600 } as const;
+
+/** Seconds between `min` and `max`, or null (off). */
+function optionalWindow(what: string, { min, max }: { min: number; max: number }) {
+  const message = `A ${what} window is between ${min / 60} minute${min === 60 ? "" : "s"} and ${max >= 86400 ? `${max / 86400} day${max === 86400 ? "" : "s"}` : `${max / 3600} hours`}`;
+  return z.number({ message: `A ${what} window is a number of seconds, or null for none` }).int(message).min(min, message).max(max, message).nullable().default(null);
+}
+
 /** What a rule says and who hears of it: everything create and update share. */
 const ruleBody = {
   name: ruleNameSchema,
@@ -39,6 +50,10 @@ const ruleBody = {
   recipientRoles: z.array(z.enum(roles, { message: `Choose among ${roles.join(", ")}` })).max(roles.length).default([]),
   /** …and the member whose email is the event's actor. */
   notifyEventUser: z.boolean().default(false),
+  /** The same fingerprint notifies at most once per this many seconds; the rest are counted ("+7 similar suppressed"). */
+  throttleSeconds: optionalWindow("throttle", THROTTLE_SECONDS),
+  /** Matches are gathered for this many seconds and sent as one summary per member and channel. */
+  digestSeconds: optionalWindow("digest", DIGEST_SECONDS),
 };
 
 export const createRuleInput = z.object({

@@ -39,6 +39,8 @@ export type CandidateRule = {
   notifyInApp: boolean;
   recipientRoles: Role[];
   notifyEventUser: boolean;
+  throttleSeconds: number | null;
+  digestSeconds: number | null;
   updatedAt: Date;
   /** Scope `communities`: the chosen set. */
   scopeCommunityIds: string[];
@@ -64,6 +66,8 @@ export async function selectCandidateRules(db: Db, workspaceId: string, types: r
       notifyInApp: rules.notifyInApp,
       recipientRoles: rules.recipientRoles,
       notifyEventUser: rules.notifyEventUser,
+      throttleSeconds: rules.throttleSeconds,
+      digestSeconds: rules.digestSeconds,
       updatedAt: rules.updatedAt,
     })
     .from(rules)

@@ -1,10 +1,11 @@
-import { archiveNotificationsInput, listNotificationsInput, markNotificationsReadInput } from "@/server/inbox/inbox-schemas";
+import { archiveNotificationsInput, listNotificationsInput, markNotificationsReadInput, summaryEventsInput } from "@/server/inbox/inbox-schemas";
 import {
   archiveAllReadNotifications,
   archiveNotifications,
   countUnread,
   listLatestNotifications,
   listNotifications,
+  listSummaryEvents,
   markAllNotificationsRead,
   markNotificationsRead,
 } from "@/server/inbox/notifications";
@@ -22,6 +23,9 @@ export const inboxRouter = createTrpcRouter({
 
   /** The bell's dropdown: the latest ten entries and the unread count. */
   latest: workspaceProcedure.query(({ ctx }) => listLatestNotifications(ctx.db, owner(ctx))),
+
+  /** The events a summary entry (digest, maintenance window) sums up. */
+  summaryEvents: workspaceProcedure.input(summaryEventsInput).query(({ ctx, input }) => listSummaryEvents(ctx.db, owner(ctx), input.notificationId)),
 
   unreadCount: workspaceProcedure.query(({ ctx }) => countUnread(ctx.db, owner(ctx))),
 

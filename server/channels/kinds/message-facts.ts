@@ -52,8 +52,14 @@ export function listMessageFacts(message: NotificationMessage): Fact[] {
     ["Community", workspace.mode === "multi" ? (community?.name ?? null) : null],
     ["Occurred", event.occurredAt],
     ["Rule", rule?.name ?? (message.test ? "None (send test)" : null)],
+    ["Suppressed", describeSuppressed(message.suppressed)],
   ];
   return facts.filter((fact): fact is [string, string] => fact[1] !== null && fact[1] !== "").map(([label, value]) => ({ label, value }));
+}
+
+/** "+7 similar suppressed since the last notification"; null for none. */
+export function describeSuppressed(count: number): string | null {
+  return count > 0 ? `+${count} similar suppressed since the last notification` : null;
 }
 
 /** "Tocsin · Acme · rule Failed logins" */

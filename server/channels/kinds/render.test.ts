@@ -211,6 +211,26 @@ describe.each(deliveryChannelKinds)("%s renderer", (kind) => {
     if (kind !== "webhook") expect(text).not.toContain("Community");
   });
 
+  it("shows how many similar matches the rule's throttle suppressed", async () => {
+    const rendered = await kindModule.render(renderCases["system-event"]());
+    const text = rendered.kind === "email" ? rendered.text : rendered.body;
+    expect(text).toContain(kind === "webhook" ? '"suppressed":7' : "+7 similar suppressed since the last notification");
+  });
+
+  it("renders a digest as one message: what was held and why, the first events, a count of the rest, a link to the inbox", async () => {
+    const message = renderCases["digest"]();
+    const rendered = await kindModule.render(message);
+    const text = rendered.kind === "email" ? `${rendered.subject}\n${rendered.text}` : rendered.body;
+    expect(text).toContain("Digest of “Failed logins, every 5 minutes”: 60 matches");
+    expect(text).toContain("Failed login for user0@globex.example");
+    expect(text).toContain(message.links.inbox);
+    if (kind === "webhook") {
+      const body = JSON.parse(rendered.kind === "http" ? rendered.body : "{}") as { summary: { reason: string; count: number; events: unknown[] } };
+      expect(body.summary).toMatchObject({ reason: "digest", count: 60 });
+      expect(body.summary.events).toHaveLength(50);
+    }
+  });
+
   it("holds its limits however big every field is", async () => {
     const message = renderCases["injection"]();
     const huge = (seed: string) => `${seed} 🚨 <!here> @everyone [x](http://evil.example) `.repeat(4_000);

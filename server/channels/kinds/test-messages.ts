@@ -6,6 +6,7 @@ import violationOpenedFixture from "@/server/ingest/fixtures/datatheorem-policy-
 import { findCatalogEntry } from "@/server/rules/catalog";
 import type { NotificationMessage } from "../notification-message";
 import { buildSampleMessage } from "../sample-message";
+import { buildSummaryMessage } from "../summary-message";
 
 /*
  * The notifications the renderer suites render: realistic events from the ingest fixtures, with
@@ -39,6 +40,7 @@ function notify(options: {
   sourceName: string | null;
   origin?: NotificationMessage["event"]["origin"];
   rule: { name: string } | null;
+  suppressed?: number;
 }): NotificationMessage {
   const eventId = `01900000-0000-7000-8000-0000000e000${options.index}`;
   const ruleId = options.rule ? `01900000-0000-7000-8000-00000000f00${options.index}` : null;
@@ -67,6 +69,8 @@ function notify(options: {
     community: options.community,
     links: links(options.workspace, eventId, ruleId),
     test: false,
+    suppressed: options.suppressed ?? 0,
+    summary: null,
   };
 }
 
@@ -74,6 +78,28 @@ function notify(options: {
 function buildLoginFailed(): NotificationMessage {
   const event = eventOf(normaliseAuthentik(loginFailedFixture, { receivedAt: fixedNow }));
   return notify({ index: 1, event, workspace: multiWorkspace, community: globex, sourceName: "authentik production", rule: { name: "Failed logins on SSO" } });
+}
+
+/** A rule's digest: 60 matches held for 5 minutes, sent as one (50 listed, 10 counted). */
+function buildDigest(): NotificationMessage {
+  const severitiesCycle = ["low", "medium", "high"] as const;
+  return buildSummaryMessage({
+    messageId: "msg_01900000-0000-7000-8000-0000000d0006",
+    reason: "digest",
+    count: 60,
+    events: Array.from({ length: 50 }, (_, i) => ({
+      id: `01900000-0000-7000-8000-0000000e1${String(i).padStart(3, "0")}`,
+      type: "authentik.login_failed",
+      severity: severitiesCycle[i % 3]!,
+      title: `Failed login for user${i}@globex.example`,
+      receivedAt: new Date(fixedNow.getTime() - (50 - i) * 5_000),
+    })),
+    rule: { id: "01900000-0000-7000-8000-00000000f006", name: "Failed logins, every 5 minutes" },
+    sourceName: null,
+    workspace: multiWorkspace,
+    community: globex,
+    appUrl,
+  });
 }
 
 /** A Data Theorem violation far over every limit: 20,000 characters of message and 100 data fields. */
@@ -126,7 +152,7 @@ function buildSendTest(): NotificationMessage {
   });
 }
 
-/** Tocsin's own event: no source, no community. */
+/** Tocsin's own event: no source, no community; the rule's throttle held back 7 like it since it last notified. */
 function buildSystemEvent(): NotificationMessage {
   const example = findCatalogEntry("delivery.failed")!.example;
   return notify({
@@ -144,6 +170,7 @@ function buildSystemEvent(): NotificationMessage {
     sourceName: null,
     origin: "system",
     rule: { name: "Tocsin health" },
+    suppressed: 7,
   });
 }
 
@@ -153,5 +180,6 @@ export const renderCases = {
   injection: buildInjection,
   "send-test": buildSendTest,
   "system-event": buildSystemEvent,
+  digest: buildDigest,
 } as const;
 export type RenderCase = keyof typeof renderCases;

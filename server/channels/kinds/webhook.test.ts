@@ -30,7 +30,7 @@ describe("webhook body", () => {
 
   it("converts to the JSON Schema receivers are given", () => {
     const schema = z.toJSONSchema(webhookNotificationSchema, { target: "draft-2020-12" }) as { required: string[]; properties: Record<string, { description?: string }> };
-    expect(schema.required).toEqual(["type", "version", "id", "timestamp", "test", "event", "rule", "workspace", "community", "links", "truncated"]);
+    expect(schema.required).toEqual(["type", "version", "id", "timestamp", "test", "event", "rule", "workspace", "community", "links", "suppressed", "summary", "truncated"]);
     expect(schema.properties.id!.description).toMatch(/webhook-id/);
   });
 

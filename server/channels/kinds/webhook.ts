@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { eventOrigins } from "@/server/db/schema/ingest";
+import { batchReasons } from "@/server/db/schema/noise";
 import { severities } from "@/server/events/severities";
 import type { ChannelForSend, ChannelKindModule, SendContext } from "../channel-kind";
 import type { NotificationMessage, RenderedHttpPayload, RenderedPayload } from "../notification-message";
@@ -48,6 +49,23 @@ export const webhookNotificationSchema = z
     workspace: z.strictObject({ id: z.string(), slug: z.string(), name: z.string() }),
     community: idAndName("Where the event arrived; null for workspace-level events.").nullable(),
     links: z.strictObject({ event: z.url(), inbox: z.url(), rule: z.url().nullable() }),
+    suppressed: z
+      .number()
+      .int()
+      .min(0)
+      .meta({ description: "Matches of the same rule and fingerprint the rule's throttle held back since it last notified (0 for none)." }),
+    summary: z
+      .strictObject({
+        reason: z.enum(batchReasons).meta({ description: "digest: the rule's digest window; quiet_hours: the channel owner's quiet hours ended; maintenance: the source's maintenance window ended." }),
+        count: z.number().int().min(1).meta({ description: "How many notifications were held (events lists the first ones)." }),
+        from: z.iso.datetime(),
+        to: z.iso.datetime(),
+        events: z.array(
+          z.strictObject({ id: z.string(), type: z.string(), severity: z.enum(severities), title: z.string(), receivedAt: z.iso.datetime(), link: z.url() }),
+        ),
+      })
+      .nullable()
+      .meta({ description: "Held notifications sent as one; `event` then describes the summary. Null for a single event." }),
     truncated: z.boolean().meta({ description: "True when data was dropped or long strings were cut (ending in a marker with the event's link) to stay within 256 KiB." }),
   })
   .meta({ title: "Tocsin webhook notification" });
@@ -95,6 +113,8 @@ function buildBody(message: NotificationMessage, renderedAt: Date, budget: Budge
     workspace: { id: workspace.id, slug: workspace.slug, name: cut(workspace.name) },
     community: community && { id: community.id, name: cut(community.name) },
     links: message.links,
+    suppressed: message.suppressed,
+    summary: message.summary && { ...message.summary, events: message.summary.events.map((e) => ({ ...e, title: cut(e.title) })) },
     // Read last: every cut above has been made by now.
     truncated: fit.truncated || (!budget.keepData && event.data !== null),
   };
