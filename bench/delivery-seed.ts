@@ -10,6 +10,7 @@ import type { DbHandle } from "@/server/db/client";
 import { intakeSources, memberships, users, workspaces, type Role } from "@/server/db/schema";
 import { createRule } from "@/server/rules/rules";
 import { createRuleInput, MAX_RULE_CHANNELS } from "@/server/rules/rule-schemas";
+import { tocsinActor } from "@/server/audit/audit-actor";
 import { updateWorkspaceSettings } from "@/server/workspaces/update-workspace-settings";
 import { workspaceSettingsInput } from "@/server/workspaces/workspace-schemas";
 import { seedSource } from "./setup";
@@ -33,6 +34,7 @@ export async function seedDeliveryWorkspace(handle: DbHandle, options: { channel
     db,
     workspaceId,
     workspaceSettingsInput.parse({ ...workspace!, webhookChannelCap: Math.max(workspace!.webhookChannelCap, options.channels) }),
+    tocsinActor,
   );
 
   const channels: BenchChannel[] = [];

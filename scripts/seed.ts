@@ -37,7 +37,7 @@ try {
       .from(intakeSources)
       .where(and(eq(intakeSources.workspaceId, workspace.id), eq(intakeSources.communityId, community.id), eq(intakeSources.name, name)));
     const { sourceId, token } = existing
-      ? { sourceId: existing.id, token: (await rotateSourceToken(db, workspace.id, existing.id, 0)).token }
+      ? { sourceId: existing.id, token: (await rotateSourceToken(db, workspace.id, existing.id, 0, { userId: user.id })).token }
       : await createSource(db, { workspaceId: workspace.id, userId: user.id }, { communityId: community.id, name, format, silenceAfterSeconds: null, rateLimitPerSecond: 100 }).then(
           ({ source, token }) => ({ sourceId: source.id, token }),
         );

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import type { WorkspaceMode } from "@/server/db/schema/workspaces";
-import type { Role } from "@/server/members/roles";
+import { hasRole, type Role } from "@/server/members/roles";
 import { NotificationBell } from "./notification-bell";
 import { SidebarNav, type NavItem } from "./sidebar-nav";
 import { UserMenu } from "./user-menu";
@@ -15,9 +15,9 @@ type Props = {
   children: ReactNode;
 };
 
-// Sections appear here as they are built (Audit comes with later work); a link to
-// a section that does not exist yet is never shown.
-function getNavItems(slug: string, mode: WorkspaceMode): NavItem[] {
+// Sections appear here as they are built; a link to a section that does not exist yet is never
+// shown. Audit is listed for admins and owners (other members only find their own changes there).
+function getNavItems(slug: string, mode: WorkspaceMode, role: Role): NavItem[] {
   const base = `/w/${slug}`;
   return [
     { href: `${base}/events`, label: "Events" },
@@ -28,6 +28,7 @@ function getNavItems(slug: string, mode: WorkspaceMode): NavItem[] {
     { href: `${base}/sources`, label: "Sources" },
     { href: `${base}/members`, label: "Members" },
     { href: `${base}/settings`, label: "Settings" },
+    ...(hasRole(role, "admin") ? [{ href: `${base}/audit`, label: "Audit" }] : []),
   ];
 }
 
@@ -48,7 +49,7 @@ export function AppShell({ workspace, role, workspaces, userEmail, children }: P
       </header>
       <div className="mx-auto flex max-w-6xl gap-8 px-4 py-6">
         <aside className="w-48 shrink-0">
-          <SidebarNav items={getNavItems(workspace.slug, workspace.mode)} />
+          <SidebarNav items={getNavItems(workspace.slug, workspace.mode, role)} />
         </aside>
         <main className="min-w-0 flex-1">{children}</main>
       </div>

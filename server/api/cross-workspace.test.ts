@@ -1,8 +1,9 @@
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server";
+import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveRuleChannels } from "@/server/channels/channels";
 import type { DbHandle } from "@/server/db/client";
-import { deliveries, notifications } from "@/server/db/schema";
+import { deliveries, events, notifications } from "@/server/db/schema";
 import { createTestDatabase } from "@/server/db/test-database";
 import { insertEvents } from "@/server/events/test-events";
 import { appRouter } from "./root";
@@ -212,6 +213,8 @@ const workspaceCases: Record<string, WorkspaceCase> = {
   "preference.update": { input: () => ({ inApp: false, email: false }) },
 };
 
+  // The trail of B is never A's: listing with B's ids is not an error, it finds nothing (checked below).
+  "audit.list": { input: ({ b }) => ({ objectId: b.communities[0]!.id, actor: b.users.owner.id }) },
 // Procedures that take no workspace: the invitee's side and the user's own workspace list.
 const notWorkspaceScoped = ["workspace.list", "workspace.create", "invitation.pending", "invitation.acceptByToken", "invitation.accept"];
 
@@ -456,9 +459,10 @@ describe("cross-workspace isolation", () => {
         expect(await caller.inbox.markAllRead({ workspaceSlug })).toEqual({ updated: 0 });
         expect(await caller.inbox.archiveAllRead({ workspaceSlug })).toEqual({ archived: 0 });
         expect((await caller.preference.get({ workspaceSlug })).email).toBe(true);
-        // Previews read A's events only.
+        // Previews read A's events only: those inserted above and A's own audit events.
+        const aAudit = await handle.db.select({ id: events.id }).from(events).where(and(eq(events.workspaceId, f.a.workspace.id), eq(events.origin, "audit")));
         const preview = await caller.rule.preview({ workspaceSlug, triggers: ["*"], conditions: {}, scope: "workspace" });
-        expect(preview.items.map((i) => i.event.id).sort()).toEqual([...eventIds.a].sort());
+        expect(preview.items.map((i) => i.event.id).sort()).toEqual([...eventIds.a, ...aAudit.map((e) => e.id)].sort());
       }
       // B's own members still see theirs.
       expect(await f.b.callers.viewer.inbox.unreadCount({ workspaceSlug: f.b.slug })).toBe(1);
@@ -466,3 +470,36 @@ describe("cross-workspace isolation", () => {
     });
   });
 });
+  describe("maintenance windows", () => {
+    it("show A's members none of B's, and hold nothing of A's for B's sources", async () => {
+      for (const role of ["owner", "admin", "analyst", "viewer"] as const) {
+        expect(await f.a.callers[role].maintenanceWindow.summary({ workspaceSlug: f.a.slug })).toEqual([]);
+      }
+      const bSourceIds = f.b.sources.map((s) => s.id);
+      expect((await findActiveMaintenanceWindows(handle.db, f.a.workspace.id, bSourceIds, new Date())).size).toBe(0);
+      // B's own members see B's running window.
+      const bSummary = await f.b.callers.viewer.maintenanceWindow.summary({ workspaceSlug: f.b.slug });
+      expect(bSummary.map((s) => s.current?.id)).toEqual([bWindowIds[0]]);
+      expect([...(await findActiveMaintenanceWindows(handle.db, f.b.workspace.id, bSourceIds, new Date())).values()].map((w) => w.id)).toEqual([bWindowIds[0]]);
+    });
+  });
+
+  describe("the audit log", () => {
+    it("shows A's members none of B's entries, whichever of B's ids they filter on", async () => {
+      const bObjects = [...f.b.communities.map((c) => c.id), ...f.b.sources.map((s) => s.id), ...bRuleIds, ...bChannelIds, f.b.workspace.id];
+      for (const role of ["owner", "admin", "analyst", "viewer"] as const) {
+        const caller = f.a.callers[role];
+        const workspaceSlug = f.a.slug;
+        const all = await caller.audit.list({ workspaceSlug, limit: 100 });
+        expect(all.items.map((e) => e.objectId).filter((id) => bObjects.includes(id))).toEqual([]);
+        expect(all.items.map((e) => e.actorEmail).filter((email) => email?.endsWith(`@${f.b.slug}.test`))).toEqual([]);
+        for (const objectId of bObjects) expect((await caller.audit.list({ workspaceSlug, objectId })).items).toEqual([]);
+        for (const user of Object.values(f.b.users)) expect((await caller.audit.list({ workspaceSlug, actor: user.id })).items).toEqual([]);
+      }
+      // A's admins see A's own trail; B's owner sees B's, with B's shared changes in it.
+      expect((await f.a.callers.admin.audit.list({ workspaceSlug: f.a.slug })).items.length).toBeGreaterThan(0);
+      const bTrail = await f.b.callers.owner.audit.list({ workspaceSlug: f.b.slug, limit: 100 });
+      expect(bTrail.items.map((e) => e.objectId)).toContain(bChannelIds.at(-1));
+    });
+  });
+

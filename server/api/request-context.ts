@@ -6,7 +6,19 @@ import type { TrpcContext } from "./trpc";
 export async function createRequestContext(headers: Headers): Promise<TrpcContext> {
   const session = await auth();
   const user = session?.user?.id && session.user.email ? { id: session.user.id, email: session.user.email, name: session.user.name } : null;
-  return { db: getDb(), user, origin: getPublicOrigin(headers) };
+  return { db: getDb(), user, origin: getPublicOrigin(headers), ip: getClientIp(headers) };
+}
+
+/**
+ * The client's address, for the audit trail: the first hop of X-Forwarded-For (which Next sets
+ * from the socket when no proxy did), else X-Real-IP. Like the origin above, it trusts the proxy
+ * in front of Tocsin to set these headers.
+ */
+export function getClientIp(headers: Headers): string | null {
+  const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+  const address = forwarded || headers.get("x-real-ip")?.trim() || null;
+  // IPv4-mapped IPv6 (`::ffff:203.0.113.9`), as Node reports IPv4 clients on dual-stack sockets.
+  return address ? address.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, "$1").slice(0, 100) : null;
 }
 
 /** AUTH_URL when the operator set it; otherwise what the request (or its proxy) says. */

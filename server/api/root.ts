@@ -1,3 +1,4 @@
+import { auditRouter } from "./routers/audit";
 import { channelRouter } from "./routers/channel";
 import { communityRouter } from "./routers/community";
 import { deliveryRouter } from "./routers/delivery";
@@ -26,6 +27,7 @@ export const appRouter = createTrpcRouter({
   preference: preferenceRouter,
   instance: instanceRouter,
 });
+  audit: auditRouter,
 
 export type AppRouter = typeof appRouter;
 

@@ -9,6 +9,7 @@ import superjson from "superjson";
 import { expect } from "vitest";
 import type { Db } from "@/server/db/client";
 import {
+  auditEntries,
   channels,
   communities,
   deliveries,
@@ -190,6 +191,8 @@ export async function snapshotWorkspace(db: Db, workspaceId: string) {
     deliveries: await rowsOf(deliveries, "workspace_id"),
     deliveryAttempts: await rowsOf(deliveryAttempts, "workspace_id"),
   };
+    auditEntries: await rowsOf(auditEntries, "workspace_id"),
+    sourceMaintenanceWindows: await rowsOf(sourceMaintenanceWindows, "workspace_id"),
 }
 
 /** Row counts of the tenant tables, to show that a failed call wrote nothing anywhere. */

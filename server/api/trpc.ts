@@ -16,6 +16,8 @@ export type TrpcContext = {
   user: SessionUser | null;
   /** The app's public origin, for links in emails (invitations). */
   origin: string;
+  /** The caller's IP address, for the audit trail (null when unknown). */
+  ip?: string | null;
 };
 
 const t = initTRPC.context<TrpcContext>().create({

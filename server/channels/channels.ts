@@ -1,8 +1,12 @@
 import { and, asc, count, eq, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
+import { tocsinActor } from "@/server/audit/audit-actor";
+import { recordAuditEntry, runAuditedTransaction, type AuditRecorder } from "@/server/audit/record-audit-entry";
+import { snapshotChannel } from "@/server/audit/snapshot-objects";
 import type { Db, DbOrTx } from "@/server/db/client";
 import {
   channels,
+  ruleChannels,
   users,
   webhookChannelKinds,
   workspaces,
@@ -32,8 +36,8 @@ import { generateSigningSecret, SIGNING_SECRET_OVERLAP_MS } from "./signing-secr
  * through the two signing-secret procedures; what the API shows is the masked `target`.
  */
 
-/** Who is asking, from the request's membership (never from client input). */
-export type ChannelActor = { workspaceId: string; userId: string; role: Role };
+/** Who is asking, from the request's membership (never from client input); email and IP for the audit trail. */
+export type ChannelActor = { workspaceId: string; userId: string; role: Role; email?: string; ip?: string | null };
 
 export type { ChannelWarnings };
 
@@ -253,6 +257,58 @@ async function checkWebhookChannelCap(tx: DbOrTx, workspaceId: string) {
   );
 }
 
+type AuditedChannel = { row: ChannelRow; secrets: ChannelSecrets };
+
+/**
+ * Records a channel's change with its secrets masked (a new URL or credential shows as changed,
+ * never its value). A personal channel's entry is its owner's alone and raises no event.
+ */
+async function auditChannel(
+  audit: AuditRecorder,
+  actor: ChannelActor,
+  verb: "created" | "updated" | "deleted",
+  before: AuditedChannel | null,
+  after: AuditedChannel | null,
+  extra?: Record<string, unknown>,
+) {
+  const { row } = (after ?? before)!;
+  await audit({
+    workspaceId: actor.workspaceId,
+    actor: { userId: actor.userId, email: actor.email, ip: actor.ip },
+    objectType: "channel",
+    objectId: row.id,
+    objectLabel: row.name,
+    verb,
+    before: before && snapshotChannel(before.row, before.secrets),
+    after: after && snapshotChannel(after.row, after.secrets),
+    privateToUserId: row.ownerUserId,
+    extra,
+  });
+}
+
+const opened = (row: ChannelRow): AuditedChannel => ({ row, secrets: openChannelForSend(row).secrets });
+
+/**
+ * Tocsin switched a channel off after its deliveries kept failing: recorded with no actor, in the
+ * transaction `tx` that switched it off. Returns the audit event's id (null for a personal
+ * channel, whose entry is its owner's alone), for the caller to fan out after the commit.
+ */
+export async function auditChannelSwitchedOff(tx: DbOrTx, row: ChannelRow, reason: string): Promise<string | null> {
+  const { secrets } = openChannelForSend(row);
+  const recorded = await recordAuditEntry(tx, {
+    workspaceId: row.workspaceId,
+    actor: tocsinActor,
+    objectType: "channel",
+    objectId: row.id,
+    objectLabel: row.name,
+    verb: "updated",
+    before: snapshotChannel({ ...row, enabled: true, disabledReason: null }, secrets),
+    after: snapshotChannel({ ...row, enabled: false, disabledReason: reason }, secrets),
+    privateToUserId: row.ownerUserId,
+  });
+  return recorded?.eventId ?? null;
+}
+
 const sealFor = (actor: ChannelActor, channelId: string, secrets: ChannelSecrets) => sealSecrets(secrets, { workspaceId: actor.workspaceId, channelId });
 const touched = () => sql`greatest(now(), ${channels.updatedAt} + interval '1 millisecond')`;
 
@@ -276,7 +332,7 @@ export async function createChannel(
   const channelId = uuidv7();
   const sealed = sealFor(actor, channelId, content.secrets);
   try {
-    const row = await db.transaction(async (tx) => {
+    const row = await runAuditedTransaction(db, async (tx, audit) => {
       if (isWebhookKind(input.kind)) await checkWebhookChannelCap(tx, actor.workspaceId);
       const [inserted] = await tx
         .insert(channels)
@@ -293,6 +349,7 @@ export async function createChannel(
           maxRetries: input.maxRetries,
         })
         .returning();
+      await auditChannel(audit, actor, "created", null, { row: inserted!, secrets: content.secrets });
       return inserted!;
     });
     const signingSecret = content.secrets.kind === "webhook" ? content.secrets.signingSecret : null;
@@ -311,9 +368,10 @@ export async function updateChannel(db: Db, actor: ChannelActor, input: UpdateCh
   refuseForeignFields(kind, changes);
   const checked = changes.url !== undefined ? await checkChannelUrl(kind, changes.url, options.http) : { warnings: {} };
   try {
-    const row = await db.transaction(async (tx) => {
+    const row = await runAuditedTransaction(db, async (tx, audit) => {
       const existing = await findEditableChannel(tx, actor, channelId, true);
-      const content = buildContent(kind, changes, { settings: existing.settings, secrets: openChannelForSend(existing).secrets });
+      const before = opened(existing);
+      const content = buildContent(kind, changes, { settings: existing.settings, secrets: before.secrets });
       const [updated] = await tx
         .update(channels)
         .set({
@@ -326,6 +384,7 @@ export async function updateChannel(db: Db, actor: ChannelActor, input: UpdateCh
         })
         .where(and(eq(channels.workspaceId, actor.workspaceId), eq(channels.id, existing.id)))
         .returning();
+      await auditChannel(audit, actor, "updated", before, { row: updated!, secrets: content.secrets });
       return updated!;
     });
     return { channel: toView(actor, row), warnings: checked.warnings };
@@ -340,7 +399,7 @@ export async function updateChannel(db: Db, actor: ChannelActor, input: UpdateCh
  * count, so the next failures count from zero. Asking for the state it is already in changes nothing.
  */
 export async function setChannelEnabled(db: Db, actor: ChannelActor, channelId: string, enabled: boolean): Promise<ChannelView> {
-  const row = await db.transaction(async (tx) => {
+  const row = await runAuditedTransaction(db, async (tx, audit) => {
     const existing = await findEditableChannel(tx, actor, channelId, true);
     if (existing.enabled === enabled) return existing;
     const [updated] = await tx
@@ -354,6 +413,7 @@ export async function setChannelEnabled(db: Db, actor: ChannelActor, channelId: 
       })
       .where(and(eq(channels.workspaceId, actor.workspaceId), eq(channels.id, existing.id)))
       .returning();
+    await auditChannel(audit, actor, "updated", opened(existing), opened(updated!));
     return updated!;
   });
   return toView(actor, row);
@@ -361,9 +421,14 @@ export async function setChannelEnabled(db: Db, actor: ChannelActor, channelId: 
 
 /** Deletes a channel; its rule attachments and deliveries go with it. */
 export async function deleteChannel(db: Db, actor: ChannelActor, channelId: string): Promise<{ id: string }> {
-  return db.transaction(async (tx) => {
+  return runAuditedTransaction(db, async (tx, audit) => {
     const existing = await findEditableChannel(tx, actor, channelId, true);
+    const [used] = await tx
+      .select({ n: count() })
+      .from(ruleChannels)
+      .where(and(eq(ruleChannels.workspaceId, actor.workspaceId), eq(ruleChannels.channelId, existing.id)));
     await tx.delete(channels).where(and(eq(channels.workspaceId, actor.workspaceId), eq(channels.id, existing.id)));
+    await auditChannel(audit, actor, "deleted", opened(existing), null, { rulesAffected: used?.n ?? 0 });
     return { id: existing.id };
   });
 }
@@ -401,16 +466,18 @@ export async function revealSigningSecret(db: Db, actor: ChannelActor, channelId
  * can switch without rejecting a delivery; an older previous secret is dropped.
  */
 export async function rotateSigningSecret(db: Db, actor: ChannelActor, channelId: string): Promise<SigningSecrets> {
-  return db.transaction(async (tx) => {
+  return runAuditedTransaction(db, async (tx, audit) => {
     const existing = await findEditableChannel(tx, actor, channelId, true);
     const secrets = webhookSecretsOf(existing);
     const rotated = { ...secrets, signingSecret: generateSigningSecret(), previousSigningSecret: secrets.signingSecret };
     const now = new Date();
     const expiresAt = new Date(now.getTime() + SIGNING_SECRET_OVERLAP_MS);
-    await tx
+    const [updated] = await tx
       .update(channels)
       .set({ ...sealFor(actor, existing.id, rotated), previousSigningSecretExpiresAt: expiresAt, updatedAt: touched() })
-      .where(and(eq(channels.workspaceId, actor.workspaceId), eq(channels.id, existing.id)));
+      .where(and(eq(channels.workspaceId, actor.workspaceId), eq(channels.id, existing.id)))
+      .returning();
+    await auditChannel(audit, actor, "updated", { row: existing, secrets }, { row: updated!, secrets: rotated });
     return signingSecretsOf(rotated, expiresAt, now);
   });
 }

@@ -1,11 +1,14 @@
 import { createHash, randomBytes } from "node:crypto";
 import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
+import type { AuditActor } from "@/server/audit/audit-actor";
+import { runAuditedTransaction, type AuditRecorder } from "@/server/audit/record-audit-entry";
+import { snapshotInvitation } from "@/server/audit/snapshot-objects";
 import type { Db } from "@/server/db/client";
 import { invitations, memberships, users, workspaces } from "@/server/db/schema";
 import { DomainError, isUniqueViolation } from "@/server/errors";
 import { renderInvitationEmail } from "@/server/mail/invitation-email";
 import { sendMail } from "@/server/mail/send-mail";
-import { assertCanManageRole, type Actor } from "./members";
+import { assertCanManageRole, auditMembership, type Actor } from "./members";
 import type { Role } from "./roles";
 
 const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -15,6 +18,23 @@ export function hashInvitationToken(token: string): string {
 }
 
 const isOpen = () => and(isNull(invitations.acceptedAt), isNull(invitations.revokedAt));
+
+type InvitationRow = typeof invitations.$inferSelect;
+
+/** Records an invitation sent, sent again (`updated`: new link, role or expiry) or revoked. Never its token. */
+async function auditInvitation(audit: AuditRecorder, by: AuditActor, verb: "created" | "updated" | "deleted", before: InvitationRow | null, after: InvitationRow | null) {
+  const invitation = (after ?? before)!;
+  await audit({
+    workspaceId: invitation.workspaceId,
+    actor: by,
+    objectType: "invitation",
+    objectId: invitation.id,
+    objectLabel: invitation.email,
+    verb,
+    before: before && snapshotInvitation(before),
+    after: after && snapshotInvitation(after),
+  });
+}
 
 /**
  * Invites `email` with `role` and mails them a link. Inviting an address that already has an
@@ -43,9 +63,10 @@ export async function inviteMember(
     invitedById: actor.userId,
     expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
   };
-  const invitation = await db.transaction(async (tx) => {
+  const by: AuditActor = { userId: actor.userId, email: actor.email, ip: actor.ip };
+  const invitation = await runAuditedTransaction(db, async (tx, audit) => {
     const [open] = await tx
-      .select({ id: invitations.id, role: invitations.role })
+      .select()
       .from(invitations)
       .where(and(eq(invitations.workspaceId, workspace.id), eq(invitations.email, email), isOpen()))
       .for("update");
@@ -53,9 +74,11 @@ export async function inviteMember(
       // Refreshing an owner invitation changes who may become owner: owners only.
       assertCanManageRole(actor, open.role, role);
       const [refreshed] = await tx.update(invitations).set(values).where(eq(invitations.id, open.id)).returning();
+      await auditInvitation(audit, by, "updated", open, refreshed!);
       return refreshed!;
     }
     const [created] = await tx.insert(invitations).values({ ...values, workspaceId: workspace.id, email }).returning();
+    await auditInvitation(audit, by, "created", null, created!);
     return created!;
   }).catch((error: unknown) => {
     // Two admins inviting the same address at once: the other request's invitation stands.
@@ -98,9 +121,9 @@ export async function listOpenInvitations(db: Db, workspaceId: string) {
 }
 
 export async function revokeInvitation(db: Db, actor: Actor, workspaceId: string, invitationId: string) {
-  await db.transaction(async (tx) => {
+  await runAuditedTransaction(db, async (tx, audit) => {
     const [open] = await tx
-      .select({ role: invitations.role })
+      .select()
       .from(invitations)
       .where(and(eq(invitations.workspaceId, workspaceId), eq(invitations.id, invitationId), isOpen()))
       .for("update");
@@ -110,6 +133,7 @@ export async function revokeInvitation(db: Db, actor: Actor, workspaceId: string
       .update(invitations)
       .set({ revokedAt: new Date() })
       .where(and(eq(invitations.workspaceId, workspaceId), eq(invitations.id, invitationId)));
+    await auditInvitation(audit, { userId: actor.userId, email: actor.email, ip: actor.ip }, "deleted", open, null);
   });
 }
 
@@ -145,7 +169,8 @@ export async function listPendingInvitationsForEmail(db: Db, email: string) {
     .orderBy(desc(invitations.createdAt));
 }
 
-type Invitee = { id: string; email: string };
+/** The signed-in user accepting; `ip` for the audit trail. */
+type Invitee = { id: string; email: string; ip?: string | null };
 
 /**
  * Joins the invitation's workspace. The signed-in user's email must be the invited one: the
@@ -153,7 +178,7 @@ type Invitee = { id: string; email: string };
  * while the membership it created stands.
  */
 export async function acceptInvitation(db: Db, user: Invitee, ref: { token: string } | { invitationId: string }) {
-  return db.transaction(async (tx) => {
+  return runAuditedTransaction(db, async (tx, audit) => {
     const [invitation] = await tx
       .select()
       .from(invitations)
@@ -176,10 +201,22 @@ export async function acceptInvitation(db: Db, user: Invitee, ref: { token: stri
       if (invitation.acceptedById !== user.id || !member) throw new DomainError("BAD_REQUEST", "This invitation was already used");
     } else {
       if (invitation.expiresAt <= new Date()) throw new DomainError("BAD_REQUEST", "This invitation has expired; ask for a new one");
-      await tx
+      const [joined] = await tx
         .insert(memberships)
         .values({ workspaceId: invitation.workspaceId, userId: user.id, role: invitation.role })
-        .onConflictDoNothing({ target: [memberships.workspaceId, memberships.userId] });
+        .onConflictDoNothing({ target: [memberships.workspaceId, memberships.userId] })
+        .returning();
+      if (joined) {
+        await auditMembership(tx, audit, {
+          workspaceId: invitation.workspaceId,
+          by: { userId: user.id, email: user.email, ip: user.ip },
+          verb: "created",
+          membership: joined,
+          before: null,
+          after: joined,
+          extra: { invitationId: invitation.id },
+        });
+      }
       await tx
         .update(invitations)
         .set({ acceptedAt: new Date(), acceptedById: user.id })

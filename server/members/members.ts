@@ -1,10 +1,43 @@
 import { and, asc, count, eq, ne } from "drizzle-orm";
+import { runAuditedTransaction, type AuditRecorder } from "@/server/audit/record-audit-entry";
+import { snapshotMember } from "@/server/audit/snapshot-objects";
 import type { Db, DbOrTx } from "@/server/db/client";
 import { channels, memberships, users, workspaces } from "@/server/db/schema";
 import { DomainError } from "@/server/errors";
 import { hasRole, type Role } from "./roles";
 
-export type Actor = { userId: string; role: Role };
+/** Who is asking, from the request's membership; email and IP for the audit trail. */
+export type Actor = { userId: string; role: Role; email?: string; ip?: string | null };
+
+/** Records a change of membership (`member.joined`, `member.role_changed`, `member.removed`). */
+export async function auditMembership(
+  tx: DbOrTx,
+  audit: AuditRecorder,
+  change: {
+    workspaceId: string;
+    by: { userId: string; email?: string; ip?: string | null };
+    verb: "created" | "updated" | "deleted";
+    membership: { id: string; userId: string };
+    before: { role: Role } | null;
+    after: { role: Role } | null;
+    extra?: Record<string, unknown>;
+  },
+) {
+  const [user] = await tx.select({ email: users.email }).from(users).where(eq(users.id, change.membership.userId));
+  const email = user?.email ?? change.membership.userId;
+  const { membership } = change;
+  await audit({
+    workspaceId: change.workspaceId,
+    actor: { userId: change.by.userId, email: change.by.email, ip: change.by.ip },
+    objectType: "member",
+    objectId: membership.id,
+    objectLabel: email,
+    verb: change.verb,
+    before: change.before && snapshotMember({ userId: membership.userId, email, role: change.before.role }),
+    after: change.after && snapshotMember({ userId: membership.userId, email, role: change.after.role }),
+    extra: change.extra,
+  });
+}
 
 export async function listMembers(db: Db, workspaceId: string) {
   return db
@@ -33,7 +66,7 @@ export function assertCanManageRole(actor: Actor, targetRole: Role, newRole?: Ro
 }
 
 export async function changeMemberRole(db: Db, actor: Actor, workspaceId: string, membershipId: string, role: Role) {
-  return db.transaction(async (tx) => {
+  return runAuditedTransaction(db, async (tx, audit) => {
     const { current, target } = await lockMembership(tx, actor, workspaceId, membershipId);
     assertCanManageRole(current, target.role, role);
     if (target.role === "owner" && role !== "owner") await assertAnotherOwnerRemains(tx, workspaceId, membershipId);
@@ -42,6 +75,7 @@ export async function changeMemberRole(db: Db, actor: Actor, workspaceId: string
       .set({ role })
       .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.id, membershipId)))
       .returning();
+    await auditMembership(tx, audit, { workspaceId, by: actor, verb: "updated", membership: target, before: target, after: updated! });
     return updated!;
   });
 }
@@ -53,12 +87,16 @@ export async function changeMemberRole(db: Db, actor: Actor, workspaceId: string
  * return.
  */
 export async function removeMember(db: Db, actor: Actor, workspaceId: string, membershipId: string) {
-  await db.transaction(async (tx) => {
+  await runAuditedTransaction(db, async (tx, audit) => {
     const { current, target } = await lockMembership(tx, actor, workspaceId, membershipId);
     if (target.userId !== current.userId) assertCanManageRole(current, target.role);
     if (target.role === "owner") await assertAnotherOwnerRemains(tx, workspaceId, membershipId);
     await tx.delete(memberships).where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.id, membershipId)));
-    await tx.delete(channels).where(and(eq(channels.workspaceId, workspaceId), eq(channels.ownerUserId, target.userId)));
+    const personal = await tx
+      .delete(channels)
+      .where(and(eq(channels.workspaceId, workspaceId), eq(channels.ownerUserId, target.userId)))
+      .returning({ id: channels.id });
+    await auditMembership(tx, audit, { workspaceId, by: actor, verb: "deleted", membership: target, before: target, after: null, extra: { personalChannelsDeleted: personal.length } });
   });
 }
 

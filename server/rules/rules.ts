@@ -15,6 +15,9 @@ import {
   type RuleScope,
   type WorkspaceMode,
 } from "@/server/db/schema";
+import type { AuditActor } from "@/server/audit/audit-actor";
+import { runAuditedTransaction, type AuditRecorder } from "@/server/audit/record-audit-entry";
+import { snapshotRule } from "@/server/audit/snapshot-objects";
 import { resolveRuleChannels } from "@/server/channels/channels";
 import { DomainError } from "@/server/errors";
 import { hasRole } from "@/server/members/roles";
@@ -31,8 +34,8 @@ import { typePatternPrefix } from "./type-pattern";
  * Every read and write is scoped by the workspace of the caller's membership.
  */
 
-/** Who is asking, from the request's membership (never from client input). */
-export type RuleActor = { workspaceId: string; userId: string; role: Role };
+/** Who is asking, from the request's membership (never from client input); email and IP for the audit trail. */
+export type RuleActor = { workspaceId: string; userId: string; role: Role; email?: string; ip?: string | null };
 
 const notFound = () => new DomainError("NOT_FOUND", "Rule not found");
 const isAdmin = (actor: RuleActor) => hasRole(actor.role, "admin");
@@ -123,6 +126,30 @@ async function findEditableRule(db: DbOrTx, actor: RuleActor, ruleId: string): P
   const row = await findVisibleRule(db, actor, ruleId, true);
   if (!canEdit(actor, row)) throw new DomainError("FORBIDDEN", "Only admins change shared rules");
   return row;
+}
+
+/** A rule as it stands in `tx` (after a change), for the audit trail. */
+async function readRuleView(tx: DbOrTx, actor: RuleActor, ruleId: string): Promise<RuleView> {
+  const [row] = await tx.select().from(rules).where(and(eq(rules.workspaceId, actor.workspaceId), eq(rules.id, ruleId)));
+  if (!row) throw notFound();
+  return (await toViews(tx, actor, [row]))[0]!;
+}
+
+/** Records a rule's change; a personal rule's entry is its owner's alone (and raises no event). */
+async function auditRule(audit: AuditRecorder, actor: RuleActor, verb: "created" | "updated" | "deleted", before: RuleView | null, after: RuleView | null) {
+  const rule = (after ?? before)!;
+  const by: AuditActor = { userId: actor.userId, email: actor.email, ip: actor.ip };
+  await audit({
+    workspaceId: actor.workspaceId,
+    actor: by,
+    objectType: "rule",
+    objectId: rule.id,
+    objectLabel: rule.name,
+    verb,
+    before: before && snapshotRule(before),
+    after: after && snapshotRule(after),
+    privateToUserId: rule.kind === "personal" ? rule.ownerUserId : null,
+  });
 }
 
 export async function getRule(db: Db, actor: RuleActor, ruleId: string): Promise<RuleView> {
@@ -236,7 +263,7 @@ export async function createRule(db: Db, actor: RuleActor, input: CreateRuleInpu
   const { definition, warnings } = requireValidDefinition(input);
   const audience = audienceFor(input.kind, input);
   requireDestination(input);
-  const ruleId = await db.transaction(async (tx) => {
+  const ruleId = await runAuditedTransaction(db, async (tx, audit) => {
     const mode = await lockWorkspaceMode(tx, actor.workspaceId);
     const communityId = await resolveHomeCommunity(tx, actor.workspaceId, input.communityId);
     const scopeCommunityIds = await resolveScopeCommunities(tx, actor.workspaceId, mode, input.scope, input.communityIds);
@@ -265,6 +292,7 @@ export async function createRule(db: Db, actor: RuleActor, input: CreateRuleInpu
     await writeRuleChildren(tx, actor.workspaceId, rule!.id, { triggers: definition.triggers, scopeCommunityIds, recipientUserIds: audience.recipientUserIds, channelIds });
     return rule!.id;
   });
+    await auditRule(audit, actor, "created", null, await readRuleView(tx, actor, rule!.id));
   return { rule: await getRule(db, actor, ruleId), warnings };
 }
 
@@ -272,11 +300,12 @@ export async function createRule(db: Db, actor: RuleActor, input: CreateRuleInpu
 export async function updateRule(db: Db, actor: RuleActor, input: UpdateRuleInput): Promise<{ rule: RuleView; warnings: RuleIssues }> {
   const { definition, warnings } = requireValidDefinition(input);
   requireDestination(input);
-  await db.transaction(async (tx) => {
+  await runAuditedTransaction(db, async (tx, audit) => {
     const mode = await lockWorkspaceMode(tx, actor.workspaceId);
     const existing = await findEditableRule(tx, actor, input.ruleId);
     const audience = audienceFor(existing.kind, input);
     // The channels a personal rule may use are its owner's (the editor is its owner).
+    const before = (await toViews(tx, actor, [existing]))[0]!;
     const channelIds = await resolveRuleChannels(tx, { workspaceId: actor.workspaceId, userId: actor.userId, ruleKind: existing.kind }, input.channelIds);
     const scopeCommunityIds = await resolveScopeCommunities(tx, actor.workspaceId, mode, input.scope, input.communityIds);
     await checkSources(tx, actor.workspaceId, definition.conditions.sourceIds);
@@ -301,23 +330,26 @@ export async function updateRule(db: Db, actor: RuleActor, input: UpdateRuleInpu
   return { rule: await getRule(db, actor, input.ruleId), warnings };
 }
 
+    await auditRule(audit, actor, "updated", before, await readRuleView(tx, actor, existing.id));
 export async function setRuleEnabled(db: Db, actor: RuleActor, ruleId: string, enabled: boolean): Promise<RuleView> {
-  await db.transaction(async (tx) => {
+  await runAuditedTransaction(db, async (tx, audit) => {
     const existing = await findEditableRule(tx, actor, ruleId);
     await tx
       .update(rules)
       .set({ enabled, updatedAt: sql`greatest(now(), ${rules.updatedAt} + interval '1 millisecond')` })
       .where(and(eq(rules.workspaceId, actor.workspaceId), eq(rules.id, existing.id)));
+    const before = (await toViews(tx, actor, [existing]))[0]!;
   });
   return getRule(db, actor, ruleId);
 }
 
+    await auditRule(audit, actor, "updated", before, await readRuleView(tx, actor, existing.id));
 /**
  * A copy of a rule the caller may change, named "<name> (copy)" unless named, and created
  * disabled, so that it does not double every notification before it has been edited.
  */
 export async function duplicateRule(db: Db, actor: RuleActor, ruleId: string, name?: string): Promise<RuleView> {
-  const copyId = await db.transaction(async (tx) => {
+  const copyId = await runAuditedTransaction(db, async (tx, audit) => {
     const source = await findEditableRule(tx, actor, ruleId);
     const [children, recipients, channelLinks] = await Promise.all([
       tx.select({ communityId: ruleCommunities.communityId }).from(ruleCommunities).where(and(eq(ruleCommunities.workspaceId, actor.workspaceId), eq(ruleCommunities.ruleId, source.id))),
@@ -340,6 +372,7 @@ export async function duplicateRule(db: Db, actor: RuleActor, ruleId: string, na
   });
   return getRule(db, actor, copyId);
 }
+    await auditRule(audit, actor, "created", null, await readRuleView(tx, actor, copy!.id));
 
 export function copyNameOf(name: string): string {
   const suffix = " (copy)";
@@ -348,9 +381,11 @@ export function copyNameOf(name: string): string {
 
 /** Deletes a rule; its inbox entries stay (without their rule). */
 export async function deleteRule(db: Db, actor: RuleActor, ruleId: string): Promise<{ id: string }> {
-  return db.transaction(async (tx) => {
+  return runAuditedTransaction(db, async (tx, audit) => {
     const existing = await findEditableRule(tx, actor, ruleId);
     await tx.delete(rules).where(and(eq(rules.workspaceId, actor.workspaceId), eq(rules.id, existing.id)));
     return { id: existing.id };
   });
 }
+    const before = (await toViews(tx, actor, [existing]))[0]!;
+    await auditRule(audit, actor, "deleted", before, null);

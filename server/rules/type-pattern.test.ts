@@ -197,9 +197,9 @@ describe("listMatchingCatalogTypes", () => {
     expect(typesFor("alert.*")).toEqual(["alert.created", "alert.updated"]);
     expect(typesFor("authentik.login_*")).toEqual(["authentik.login_failed"]);
     expect(typesFor("authentik.login*")).toEqual(["authentik.login", "authentik.login_failed"]);
-    expect(typesFor("audit.*.created")).toEqual(["audit.rule.created", "audit.channel.created", "audit.source.created", "audit.community.created"]);
+    expect(typesFor("audit.*.created")).toEqual(["audit.rule.created", "audit.channel.created", "audit.source.created", "audit.maintenance_window.created", "audit.community.created"]);
     expect(typesFor("datatheorem.policy_violation.*")).toHaveLength(3);
-    expect(typesFor("audit.member.*")).toHaveLength(4);
+    expect(typesFor("audit.member.*")).toHaveLength(5);
     expect(typesFor("authentik.login_failed")).toEqual(["authentik.login_failed"]);
     expect(typesFor("*")).toHaveLength(eventCatalog.length);
   });

@@ -22,10 +22,12 @@ import { createTrpcRouter, workspaceProcedure } from "../trpc";
 
 // Every member may set up personal channels (only they ever see them); shared channels are set up
 // by admins and owners and listed, masked, to everyone. The checks live in server/channels/channels.ts.
-const actor = (ctx: { workspace: { id: string }; user: { id: string }; membership: { role: ChannelActor["role"] } }): ChannelActor => ({
+const actor = (ctx: { workspace: { id: string }; user: { id: string; email: string }; membership: { role: ChannelActor["role"] }; ip?: string | null }): ChannelActor => ({
   workspaceId: ctx.workspace.id,
   userId: ctx.user.id,
   role: ctx.membership.role,
+  email: ctx.user.email,
+  ip: ctx.ip ?? null,
 });
 
 export const channelRouter = createTrpcRouter({

@@ -162,8 +162,8 @@ describe("community router", () => {
       });
       const before = await snapshotWorkspace(handle.db, ws2.workspace.id);
 
-      await expect(createCommunity(handle.db, stale, "Second")).rejects.toMatchObject({ code: "BAD_REQUEST" });
-      await expect(deleteCommunity(handle.db, stale, ws2.communities[0]!.id, "Only")).rejects.toMatchObject({ code: "BAD_REQUEST" });
+      await expect(createCommunity(handle.db, stale, "Second", { userId: ws2.users.owner.id })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+      await expect(deleteCommunity(handle.db, stale, ws2.communities[0]!.id, "Only", { userId: ws2.users.owner.id })).rejects.toMatchObject({ code: "BAD_REQUEST" });
       expect(await snapshotWorkspace(handle.db, ws2.workspace.id)).toEqual(before);
     });
 

@@ -7,9 +7,9 @@ import { createTrpcRouter, protectedProcedure } from "../trpc";
 export const invitationRouter = createTrpcRouter({
   pending: protectedProcedure.query(({ ctx }) => listPendingInvitationsForEmail(ctx.db, ctx.user.email)),
 
-  acceptByToken: protectedProcedure.input(invitationTokenInput).mutation(({ ctx, input }) => acceptInvitation(ctx.db, ctx.user, { token: input.token })),
+  acceptByToken: protectedProcedure.input(invitationTokenInput).mutation(({ ctx, input }) => acceptInvitation(ctx.db, { ...ctx.user, ip: ctx.ip ?? null }, { token: input.token })),
 
   accept: protectedProcedure
     .input(invitationRefInput)
-    .mutation(({ ctx, input }) => acceptInvitation(ctx.db, ctx.user, { invitationId: input.invitationId })),
+    .mutation(({ ctx, input }) => acceptInvitation(ctx.db, { ...ctx.user, ip: ctx.ip ?? null }, { invitationId: input.invitationId })),
 });

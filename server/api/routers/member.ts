@@ -9,7 +9,7 @@ export const memberRouter = createTrpcRouter({
   invite: adminProcedure.input(inviteMemberInput).mutation(({ ctx, input }) =>
     inviteMember(ctx.db, {
       workspace: ctx.workspace,
-      actor: { userId: ctx.user.id, role: ctx.membership.role, email: ctx.user.email },
+      actor: { userId: ctx.user.id, role: ctx.membership.role, email: ctx.user.email, ip: ctx.ip ?? null },
       email: input.email,
       role: input.role,
       origin: ctx.origin,
@@ -21,23 +21,23 @@ export const memberRouter = createTrpcRouter({
   revokeInvitation: adminProcedure
     .input(invitationRefInput)
     .mutation(({ ctx, input }) =>
-      revokeInvitation(ctx.db, { userId: ctx.user.id, role: ctx.membership.role }, ctx.workspace.id, input.invitationId),
+      revokeInvitation(ctx.db, { userId: ctx.user.id, role: ctx.membership.role, email: ctx.user.email, ip: ctx.ip ?? null }, ctx.workspace.id, input.invitationId),
     ),
 
   changeRole: adminProcedure
     .input(changeMemberRoleInput)
     .mutation(({ ctx, input }) =>
-      changeMemberRole(ctx.db, { userId: ctx.user.id, role: ctx.membership.role }, ctx.workspace.id, input.membershipId, input.role),
+      changeMemberRole(ctx.db, { userId: ctx.user.id, role: ctx.membership.role, email: ctx.user.email, ip: ctx.ip ?? null }, ctx.workspace.id, input.membershipId, input.role),
     ),
 
   remove: adminProcedure
     .input(removeMemberInput)
     .mutation(({ ctx, input }) =>
-      removeMember(ctx.db, { userId: ctx.user.id, role: ctx.membership.role }, ctx.workspace.id, input.membershipId),
+      removeMember(ctx.db, { userId: ctx.user.id, role: ctx.membership.role, email: ctx.user.email, ip: ctx.ip ?? null }, ctx.workspace.id, input.membershipId),
     ),
 
   /** Any member may leave, except the last owner. */
   leave: workspaceProcedure.mutation(({ ctx }) =>
-    removeMember(ctx.db, { userId: ctx.user.id, role: ctx.membership.role }, ctx.workspace.id, ctx.membership.id),
+    removeMember(ctx.db, { userId: ctx.user.id, role: ctx.membership.role, email: ctx.user.email, ip: ctx.ip ?? null }, ctx.workspace.id, ctx.membership.id),
   ),
 });

@@ -15,10 +15,12 @@ import { createTrpcRouter, workspaceProcedure } from "../trpc";
 
 // Every member may write personal rules (only they ever see them); shared rules are written by
 // admins and owners and seen by those who receive them. The checks live in server/rules/rules.ts.
-const actor = (ctx: { workspace: { id: string }; user: { id: string }; membership: { role: RuleActor["role"] } }): RuleActor => ({
+const actor = (ctx: { workspace: { id: string }; user: { id: string; email: string }; membership: { role: RuleActor["role"] }; ip?: string | null }): RuleActor => ({
   workspaceId: ctx.workspace.id,
   userId: ctx.user.id,
   role: ctx.membership.role,
+  email: ctx.user.email,
+  ip: ctx.ip ?? null,
 });
 
 export const ruleRouter = createTrpcRouter({

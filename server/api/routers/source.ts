@@ -1,3 +1,4 @@
+import { auditActorOf } from "@/server/audit/audit-actor";
 import { countEventsBySource } from "@/server/events/event-volume";
 import { authenticatedSourceUrls } from "@/server/sources/source-urls";
 import {
@@ -22,21 +23,21 @@ export const sourceRouter = createTrpcRouter({
   /** The token is in this response and nowhere else, ever. */
   create: adminProcedure.input(createSourceInput).mutation(async ({ ctx, input }) => {
     const { workspaceSlug: _slug, ...values } = input;
-    const { source, token } = await createSource(ctx.db, { workspaceId: ctx.workspace.id, userId: ctx.user.id }, values);
+    const { source, token } = await createSource(ctx.db, { workspaceId: ctx.workspace.id, userId: ctx.user.id, email: ctx.user.email, ip: ctx.ip ?? null }, values);
     return { source, token, urls: authenticatedSourceUrls(ctx.origin, source.id, token) };
   }),
 
   update: adminProcedure.input(updateSourceInput).mutation(({ ctx, input }) => {
     const { workspaceSlug: _slug, ...values } = input;
-    return updateSource(ctx.db, ctx.workspace.id, values);
+    return updateSource(ctx.db, ctx.workspace.id, values, auditActorOf(ctx));
   }),
 
   rotateToken: adminProcedure.input(rotateSourceTokenInput).mutation(async ({ ctx, input }) => {
-    const rotated = await rotateSourceToken(ctx.db, ctx.workspace.id, input.sourceId, input.graceMinutes);
+    const rotated = await rotateSourceToken(ctx.db, ctx.workspace.id, input.sourceId, input.graceMinutes, auditActorOf(ctx));
     return { ...rotated, urls: authenticatedSourceUrls(ctx.origin, input.sourceId, rotated.token) };
   }),
 
-  revokeTokens: adminProcedure.input(sourceRefInput).mutation(({ ctx, input }) => revokeSourceTokens(ctx.db, ctx.workspace.id, input.sourceId)),
+  revokeTokens: adminProcedure.input(sourceRefInput).mutation(({ ctx, input }) => revokeSourceTokens(ctx.db, ctx.workspace.id, input.sourceId, auditActorOf(ctx))),
 
-  delete: adminProcedure.input(deleteSourceInput).mutation(({ ctx, input }) => deleteSource(ctx.db, ctx.workspace.id, input.sourceId, input.confirmName)),
+  delete: adminProcedure.input(deleteSourceInput).mutation(({ ctx, input }) => deleteSource(ctx.db, ctx.workspace.id, input.sourceId, input.confirmName, auditActorOf(ctx))),
 });

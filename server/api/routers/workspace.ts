@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { auditActorOf } from "@/server/audit/audit-actor";
 import { listCommunities } from "@/server/communities/communities";
 import { createWorkspace } from "@/server/workspaces/create-workspace";
 import { deleteWorkspace } from "@/server/workspaces/delete-workspace";
@@ -22,7 +23,7 @@ export const workspaceRouter = createTrpcRouter({
     .input(workspaceSettingsInput)
     .mutation(({ ctx, input }) => {
       const { workspaceSlug: _slug, ...settings } = input;
-      return updateWorkspaceSettings(ctx.db, ctx.workspace.id, settings);
+      return updateWorkspaceSettings(ctx.db, ctx.workspace.id, settings, auditActorOf(ctx));
     }),
 
   delete: ownerProcedure
