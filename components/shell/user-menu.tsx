@@ -1,4 +1,6 @@
+import Link from "next/link";
 import { signOutAction } from "@/app/sign-in/actions";
+import { isInstanceAdmin } from "@/server/instance/instance-admins";
 
 export function UserMenu({ email }: { email: string }) {
   return (
@@ -6,6 +8,12 @@ export function UserMenu({ email }: { email: string }) {
       <span className="hidden text-zinc-600 sm:inline" data-testid="current-user">
         {email}
       </span>
+      {/* Rendered on the server: only instance administrators (TOCSIN_ADMIN_EMAILS) see the link. */}
+      {isInstanceAdmin(email) ? (
+        <Link href="/admin" className="rounded-md px-2 py-1 text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900">
+          Instance
+        </Link>
+      ) : null}
       <form action={signOutAction}>
         <button type="submit" className="rounded-md px-2 py-1 text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900">
           Sign out

@@ -215,8 +215,18 @@ const workspaceCases: Record<string, WorkspaceCase> = {
 
   // The trail of B is never A's: listing with B's ids is not an error, it finds nothing (checked below).
   "audit.list": { input: ({ b }) => ({ objectId: b.communities[0]!.id, actor: b.users.owner.id }) },
-// Procedures that take no workspace: the invitee's side and the user's own workspace list.
-const notWorkspaceScoped = ["workspace.list", "workspace.create", "invitation.pending", "invitation.acceptByToken", "invitation.accept"];
+// Procedures that take no workspace: the invitee's side, the user's own workspace list, and the
+// instance administrators' settings (FORBIDDEN to everyone else: server/api/routers/instance.test.ts).
+const notWorkspaceScoped = [
+  "workspace.list",
+  "workspace.create",
+  "invitation.pending",
+  "invitation.acceptByToken",
+  "invitation.accept",
+  "instance.getSettings",
+  "instance.updateSettings",
+  "instance.listExceptions",
+];
 
 type ProcedureDef = { _def: { inputs: unknown[] } };
 
