@@ -11,6 +11,8 @@ import { cn } from "@/lib/utils";
 import { CopyButton } from "@/components/ui/copy-button";
 import { DeleteSourceDialog } from "./delete-source-dialog";
 import { EditSourceDialog } from "./edit-source-dialog";
+import { MaintenanceBadge } from "./maintenance-badge";
+import { MaintenanceDialog } from "./maintenance-dialog";
 import { RelativeTime } from "./relative-time";
 import { RevokeTokensDialog } from "./revoke-tokens-dialog";
 import { RotateTokenDialog } from "./rotate-token-dialog";
@@ -21,7 +23,7 @@ type Props = SourcesContext & { source: SourceItem; canManage: boolean };
 
 export function SourceRow({ source, canManage, ...context }: Props) {
   const { timeZone, formats } = context;
-  const [dialog, setDialog] = useState<null | "edit" | "rotate" | "revoke" | "delete">(null);
+  const [dialog, setDialog] = useState<null | "edit" | "rotate" | "revoke" | "delete" | "maintenance">(null);
   const close = () => setDialog(null);
   const hasToken = source.activeTokens.length > 0;
   const format = formats[source.format];
@@ -38,6 +40,7 @@ export function SourceRow({ source, canManage, ...context }: Props) {
             <Badge title={format.description}>{format.label}</Badge>
             {canManage ? null : <EnabledBadge enabled={source.enabled} />}
             <SilenceBadge state={silence} />
+            <MaintenanceBadge workspaceSlug={context.workspaceSlug} sourceId={source.id} timeZone={timeZone} />
           </div>
         </div>
         {canManage ? <EnabledSwitch workspaceSlug={context.workspaceSlug} source={source} /> : null}
@@ -99,16 +102,27 @@ export function SourceRow({ source, canManage, ...context }: Props) {
               Revoke tokens
             </Button>
           ) : null}
+          <Button size="sm" variant="ghost" onClick={() => setDialog("maintenance")}>
+            Maintenance
+          </Button>
           <Button size="sm" variant="ghost" className="text-red-700" onClick={() => setDialog("delete")}>
             Delete
           </Button>
         </div>
-      ) : null}
+      ) : (
+        // Every member may see the maintenance windows; only admins change them.
+        <div className="mt-2 -ml-3 flex flex-wrap gap-1">
+          <Button size="sm" variant="ghost" onClick={() => setDialog("maintenance")}>
+            Maintenance
+          </Button>
+        </div>
+      )}
 
       {dialog === "edit" ? <EditSourceDialog {...context} source={source} onClose={close} /> : null}
       {dialog === "rotate" ? <RotateTokenDialog {...context} source={source} onClose={close} /> : null}
       {dialog === "revoke" ? <RevokeTokensDialog workspaceSlug={context.workspaceSlug} source={source} onClose={close} /> : null}
       {dialog === "delete" ? <DeleteSourceDialog workspaceSlug={context.workspaceSlug} source={source} onClose={close} /> : null}
+      {dialog === "maintenance" ? <MaintenanceDialog workspaceSlug={context.workspaceSlug} timeZone={timeZone} source={source} canManage={canManage} onClose={close} /> : null}
     </li>
   );
 }

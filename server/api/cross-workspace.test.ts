@@ -6,6 +6,7 @@ import type { DbHandle } from "@/server/db/client";
 import { deliveries, events, notifications } from "@/server/db/schema";
 import { createTestDatabase } from "@/server/db/test-database";
 import { insertEvents } from "@/server/events/test-events";
+import { findActiveMaintenanceWindows } from "@/server/sources/maintenance-windows";
 import { appRouter } from "./root";
 import {
   callByPath,
@@ -31,6 +32,9 @@ const bChannelIds: string[] = [];
 /** B's deliveries (one per B channel, failed so that they could be replayed), set in beforeAll. */
 const bDeliveryIds: string[] = [];
 const intruderUrl = "https://93.184.216.34/hooks/intruder";
+/** B's maintenance windows: one running, one to come (set in beforeAll). */
+const bWindowIds: string[] = [];
+const intruderWindow = () => ({ startsAt: new Date(Date.now() + 3_600_000), endsAt: new Date(Date.now() + 7_200_000), reason: "Intruder" });
 const ruleBody = { name: "Intruder", triggers: ["*"], conditions: {} };
 type WorkspaceCase = {
   /** An input (besides workspaceSlug) naming B's own things, valid for B's owner. */
@@ -209,12 +213,31 @@ const workspaceCases: Record<string, WorkspaceCase> = {
     input: () => ({ channelId: bChannelIds[0]!, since: new Date("2020-01-01T00:00:00Z") }),
     foreignIds: () => bChannelIds.map((channelId) => ({ channelId, since: new Date("2020-01-01T00:00:00Z") })),
   },
-  "preference.get": { input: () => ({}) },
-  "preference.update": { input: () => ({ inApp: false, email: false }) },
-};
-
   // The trail of B is never A's: listing with B's ids is not an error, it finds nothing (checked below).
   "audit.list": { input: ({ b }) => ({ objectId: b.communities[0]!.id, actor: b.users.owner.id }) },
+  "preference.get": { input: () => ({}) },
+  "preference.update": { input: () => ({ inApp: false, email: false }) },
+  "preference.updateQuietHours": { input: () => ({ enabled: true, fromMinute: 0, toMinute: 60, weekdays: [1], timezone: "UTC" }) },
+  // Maintenance windows: B's sources and windows are NOT_FOUND to A's members.
+  "maintenanceWindow.summary": { input: () => ({}) },
+  "maintenanceWindow.list": {
+    input: ({ b }) => ({ sourceId: b.sources[0]!.id }),
+    foreignIds: ({ b }) => b.sources.map((s) => ({ sourceId: s.id })),
+  },
+  "maintenanceWindow.create": {
+    input: ({ b }) => ({ sourceId: b.sources[0]!.id, ...intruderWindow() }),
+    foreignIds: ({ b }) => b.sources.map((s) => ({ sourceId: s.id, ...intruderWindow() })),
+  },
+  "maintenanceWindow.endNow": {
+    input: () => ({ windowId: bWindowIds[0]! }),
+    foreignIds: () => bWindowIds.map((windowId) => ({ windowId })),
+  },
+  "maintenanceWindow.delete": {
+    input: () => ({ windowId: bWindowIds[1]! }),
+    foreignIds: () => bWindowIds.map((windowId) => ({ windowId })),
+  },
+};
+
 // Procedures that take no workspace: the invitee's side, the user's own workspace list, and the
 // instance administrators' settings (FORBIDDEN to everyone else: server/api/routers/instance.test.ts).
 const notWorkspaceScoped = [
@@ -308,6 +331,16 @@ describe("cross-workspace isolation", () => {
       )
       .returning({ id: deliveries.id });
     bDeliveryIds.push(...bDeliveries.map((row) => row.id));
+    for (const [startsIn, endsIn] of [[-60_000, 86_400_000], [2 * 86_400_000, 3 * 86_400_000]] as const) {
+      const window = await f.b.callers.admin.maintenanceWindow.create({
+        workspaceSlug: f.b.slug,
+        sourceId: f.b.sources[0]!.id,
+        startsAt: new Date(Date.now() + startsIn),
+        endsAt: new Date(Date.now() + endsIn),
+        reason: "B's upgrade",
+      });
+      bWindowIds.push(window.id);
+    }
     bBefore = await snapshotWorkspace(handle.db, f.b.workspace.id);
   });
   afterAll(() => handle.close());
@@ -424,6 +457,7 @@ describe("cross-workspace isolation", () => {
     expect(bBefore.notifications).toHaveLength(4);
     expect(bBefore.notificationPreferences).toHaveLength(1);
     expect(bBefore.channels).toHaveLength(5);
+    expect(bBefore.sourceMaintenanceWindows).toHaveLength(2);
   });
 
   describe("channels", () => {
@@ -456,30 +490,6 @@ describe("cross-workspace isolation", () => {
     });
   });
 
-  describe("rules and the inbox", () => {
-    it("show A's members nothing of B's rules, inbox entries or preferences", async () => {
-      for (const role of ["owner", "admin", "analyst", "viewer"] as const) {
-        const caller = f.a.callers[role];
-        const workspaceSlug = f.a.slug;
-        expect((await caller.rule.list({ workspaceSlug })).map((r) => r.id).filter((id) => bRuleIds.includes(id))).toEqual([]);
-        expect((await caller.inbox.list({ workspaceSlug })).items).toEqual([]);
-        expect((await caller.inbox.list({ workspaceSlug, archived: true })).items).toEqual([]);
-        expect(await caller.inbox.unreadCount({ workspaceSlug })).toBe(0);
-        expect((await caller.inbox.latest({ workspaceSlug })).items).toEqual([]);
-        expect(await caller.inbox.markAllRead({ workspaceSlug })).toEqual({ updated: 0 });
-        expect(await caller.inbox.archiveAllRead({ workspaceSlug })).toEqual({ archived: 0 });
-        expect((await caller.preference.get({ workspaceSlug })).email).toBe(true);
-        // Previews read A's events only: those inserted above and A's own audit events.
-        const aAudit = await handle.db.select({ id: events.id }).from(events).where(and(eq(events.workspaceId, f.a.workspace.id), eq(events.origin, "audit")));
-        const preview = await caller.rule.preview({ workspaceSlug, triggers: ["*"], conditions: {}, scope: "workspace" });
-        expect(preview.items.map((i) => i.event.id).sort()).toEqual([...eventIds.a, ...aAudit.map((e) => e.id)].sort());
-      }
-      // B's own members still see theirs.
-      expect(await f.b.callers.viewer.inbox.unreadCount({ workspaceSlug: f.b.slug })).toBe(1);
-      expect((await f.b.callers.analyst.preference.get({ workspaceSlug: f.b.slug })).email).toBe(false);
-    });
-  });
-});
   describe("maintenance windows", () => {
     it("show A's members none of B's, and hold nothing of A's for B's sources", async () => {
       for (const role of ["owner", "admin", "analyst", "viewer"] as const) {
@@ -513,3 +523,27 @@ describe("cross-workspace isolation", () => {
     });
   });
 
+  describe("rules and the inbox", () => {
+    it("show A's members nothing of B's rules, inbox entries or preferences", async () => {
+      for (const role of ["owner", "admin", "analyst", "viewer"] as const) {
+        const caller = f.a.callers[role];
+        const workspaceSlug = f.a.slug;
+        expect((await caller.rule.list({ workspaceSlug })).map((r) => r.id).filter((id) => bRuleIds.includes(id))).toEqual([]);
+        expect((await caller.inbox.list({ workspaceSlug })).items).toEqual([]);
+        expect((await caller.inbox.list({ workspaceSlug, archived: true })).items).toEqual([]);
+        expect(await caller.inbox.unreadCount({ workspaceSlug })).toBe(0);
+        expect((await caller.inbox.latest({ workspaceSlug })).items).toEqual([]);
+        expect(await caller.inbox.markAllRead({ workspaceSlug })).toEqual({ updated: 0 });
+        expect(await caller.inbox.archiveAllRead({ workspaceSlug })).toEqual({ archived: 0 });
+        expect((await caller.preference.get({ workspaceSlug })).email).toBe(true);
+        // Previews read A's events only: those inserted above and A's own audit events.
+        const aAudit = await handle.db.select({ id: events.id }).from(events).where(and(eq(events.workspaceId, f.a.workspace.id), eq(events.origin, "audit")));
+        const preview = await caller.rule.preview({ workspaceSlug, triggers: ["*"], conditions: {}, scope: "workspace" });
+        expect(preview.items.map((i) => i.event.id).sort()).toEqual([...eventIds.a, ...aAudit.map((e) => e.id)].sort());
+      }
+      // B's own members still see theirs.
+      expect(await f.b.callers.viewer.inbox.unreadCount({ workspaceSlug: f.b.slug })).toBe(1);
+      expect((await f.b.callers.analyst.preference.get({ workspaceSlug: f.b.slug })).email).toBe(false);
+    });
+  });
+});

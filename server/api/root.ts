@@ -6,6 +6,7 @@ import { eventRouter } from "./routers/event";
 import { inboxRouter } from "./routers/inbox";
 import { instanceRouter } from "./routers/instance";
 import { invitationRouter } from "./routers/invitation";
+import { maintenanceWindowRouter } from "./routers/maintenance-window";
 import { memberRouter } from "./routers/member";
 import { preferenceRouter } from "./routers/preference";
 import { ruleRouter } from "./routers/rule";
@@ -19,15 +20,16 @@ export const appRouter = createTrpcRouter({
   member: memberRouter,
   invitation: invitationRouter,
   source: sourceRouter,
+  maintenanceWindow: maintenanceWindowRouter,
   event: eventRouter,
   rule: ruleRouter,
   channel: channelRouter,
   delivery: deliveryRouter,
   inbox: inboxRouter,
   preference: preferenceRouter,
+  audit: auditRouter,
   instance: instanceRouter,
 });
-  audit: auditRouter,
 
 export type AppRouter = typeof appRouter;
 

@@ -27,6 +27,7 @@ import {
   rules,
   ruleTriggers,
   ruleVersions,
+  sourceMaintenanceWindows,
   users,
   workspaces,
   type Role,
@@ -190,9 +191,9 @@ export async function snapshotWorkspace(db: Db, workspaceId: string) {
     ruleChannels: await rowsOf(ruleChannels, "workspace_id"),
     deliveries: await rowsOf(deliveries, "workspace_id"),
     deliveryAttempts: await rowsOf(deliveryAttempts, "workspace_id"),
-  };
     auditEntries: await rowsOf(auditEntries, "workspace_id"),
     sourceMaintenanceWindows: await rowsOf(sourceMaintenanceWindows, "workspace_id"),
+  };
 }
 
 /** Row counts of the tenant tables, to show that a failed call wrote nothing anywhere. */

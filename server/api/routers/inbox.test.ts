@@ -241,7 +241,8 @@ describe("inbox, preference and inbox settings", () => {
 
   describe("preferences", () => {
     it("are everything on by default, per member, and change one kind at a time", async () => {
-      const all = { inApp: true, email: true, slack: true, teams: true, mattermost: true, discord: true, webhook: true };
+      // Quiet hours come along (off by default): server/api/routers/preference.test.ts covers them.
+      const all = { inApp: true, email: true, slack: true, teams: true, mattermost: true, discord: true, webhook: true, quietHours: expect.objectContaining({ enabled: false }) };
       expect(await ws.callers.viewer.preference.get({ workspaceSlug: slug() })).toEqual(all);
       expect(await ws.callers.viewer.preference.update({ workspaceSlug: slug(), slack: false })).toEqual({ ...all, slack: false });
       expect(await ws.callers.viewer.preference.update({ workspaceSlug: slug(), inApp: false })).toEqual({ ...all, slack: false, inApp: false });
