@@ -47,7 +47,8 @@ export async function decideThrottle(db: Db, workspaceId: string, matches: reado
 
   const groups = new Map<string, ThrottledMatch[]>();
   for (const match of undecided) {
-    const group = `${match.ruleId}\u0000${match.fingerprint}`;
+    // Rule ids are all 36 characters: the key is unambiguous whatever the fingerprint holds.
+    const group = `${match.ruleId}:${match.fingerprint}`;
     groups.set(group, [...(groups.get(group) ?? []), match]);
   }
   // Locks in one order everywhere, so that two fan-outs never wait on each other in a cycle.
