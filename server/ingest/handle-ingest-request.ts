@@ -4,6 +4,7 @@ import { fanOutRequestQueue } from "@/server/jobs/fan-out-request-queue";
 import { requestFanOut } from "@/server/jobs/request-fan-out";
 import { authenticateSource } from "@/server/sources/authenticate-source";
 import type { Adapter, IngestIssue } from "./adapter-result";
+import { fillPreviousSecurityGates } from "./fill-previous-gates";
 import { getFormat } from "./formats";
 import { IngestError } from "./ingest-error";
 import type { NormalisedEvent } from "./normalised-event";
@@ -59,7 +60,7 @@ export async function answerIngestRequest(
     if (batch && !format.acceptsBatch) {
       throw new IngestError(400, "batch_not_supported", `A ${format.label} source takes one message per request, not a JSON array or NDJSON`);
     }
-    const events = normaliseAll(format.adapter, items, receivedAt);
+    const events = await fillPreviousSecurityGates(db, source.id, normaliseAll(format.adapter, items, receivedAt));
 
     const stored = await storeEvents(
       db,

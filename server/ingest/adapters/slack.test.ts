@@ -14,14 +14,14 @@ describe("normaliseSlack: recognised tools", () => {
     expect(expectEvent(normaliseSlack(secobserveGate, context))).toEqual({
       type: "secobserve.security_gate.changed",
       severity: "high",
-      title: "Security gate for product payments-api has changed to Failed",
+      title: "Security gate for payments-api changed to Failed",
       message: "View Product payments-api (https://secobserve.example.com/#/products/12/show)",
       actor: null,
       clientIp: null,
       occurredAt: receivedAt,
       externalId: null,
-      fingerprint: "secobserve.security_gate.changed:payments-api",
-      data: { product: "payments-api", securityGate: "failed", url: "https://secobserve.example.com/#/products/12/show" },
+      fingerprint: "secobserve.security_gate.changed:payments-api:failed",
+      data: { product: "payments-api", previousGate: null, newGate: "failed", url: "https://secobserve.example.com/#/products/12/show" },
       raw: secobserveGate,
     });
   });
@@ -31,7 +31,7 @@ describe("normaliseSlack: recognised tools", () => {
       blocks: [{ type: "header", text: { type: "plain_text", text: `Security gate for product payments-api has changed to ${status}` } }],
     });
     expect(expectEvent(normaliseSlack(withStatus("Passed"), context)).severity).toBe("info");
-    expect(expectEvent(normaliseSlack(withStatus("None"), context))).toMatchObject({ severity: "low", data: { securityGate: "none" } });
+    expect(expectEvent(normaliseSlack(withStatus("None"), context))).toMatchObject({ severity: "low", data: { newGate: "none" } });
   });
 
   it("recognises SecObserve's exception notice and reads its labelled sections", () => {

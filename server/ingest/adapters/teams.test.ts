@@ -16,14 +16,14 @@ describe("normaliseTeams: MessageCard", () => {
     expect(expectEvent(normaliseTeams(secobserveGate, context))).toEqual({
       type: "secobserve.security_gate.changed",
       severity: "info",
-      title: "Security gate for product payments-api has changed to Passed",
+      title: "Security gate for payments-api changed to Passed",
       message: "View Product payments-api: https://secobserve.example.com/#/products/12/show",
       actor: null,
       clientIp: null,
       occurredAt: receivedAt,
       externalId: null,
-      fingerprint: "secobserve.security_gate.changed:payments-api",
-      data: { product: "payments-api", securityGate: "passed", url: "https://secobserve.example.com/#/products/12/show" },
+      fingerprint: "secobserve.security_gate.changed:payments-api:passed",
+      data: { product: "payments-api", previousGate: null, newGate: "passed", url: "https://secobserve.example.com/#/products/12/show" },
       raw: secobserveGate,
     });
   });

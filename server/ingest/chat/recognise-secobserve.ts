@@ -10,6 +10,21 @@ const exceptionPattern = /^Exception (\S+) has occurr?ed( while processing backg
 
 const gateSeverity: Record<string, Severity> = { failed: "high", passed: "info" };
 
+/** "passed" → "Passed": gates as SecObserve writes them, for titles. */
+export function labelSecurityGate(gate: string): string {
+  return gate.charAt(0).toUpperCase() + gate.slice(1);
+}
+
+/**
+ * The title of a gate change: with the previous gate when Tocsin knows it (SecObserve's message
+ * only names the new one; the ingest fills the previous one in from the product's last change).
+ */
+export function describeSecurityGateChange(product: string, previousGate: string | null, newGate: string): string {
+  return previousGate
+    ? `Security gate for ${product} changed from ${labelSecurityGate(previousGate)} to ${labelSecurityGate(newGate)}`
+    : `Security gate for ${product} changed to ${labelSecurityGate(newGate)}`;
+}
+
 /** SecObserve's security-gate and exception notices, from its Slack or Teams webhook. */
 export function recogniseSecObserve(message: ChatMessage, title: string): Recognition | null {
   const gate = securityGatePattern.exec(title);
@@ -21,8 +36,11 @@ export function recogniseSecObserve(message: ChatMessage, title: string): Recogn
       type,
       // "None" means the product has no security gate any more: worth knowing, nothing to fix.
       severity: gateSeverity[status] ?? "low",
-      fingerprint: buildFingerprint(type, product),
-      data: dropEmpty({ product, securityGate: status, url: pickProductUrl(message) }),
+      title: describeSecurityGateChange(product, null, status),
+      // Per product and outcome: a product flipping back is news, the same outcome again is not.
+      fingerprint: buildFingerprint(type, product, status),
+      // previousGate: null until the ingest looks up the product's last change (fill-previous-gates.ts).
+      data: { ...dropEmpty({ product, url: pickProductUrl(message) }), previousGate: null, newGate: status },
     };
   }
   const exception = exceptionPattern.exec(title);

@@ -7,15 +7,15 @@ export const secobserveEntries: CatalogEntry[] = [
     type: "secobserve.security_gate.changed",
     family: "secobserve",
     label: "Security gate changed",
-    description: "A product's security gate flipped between passed and failed after new scan results were imported.",
+    description: "A product's security gate changed between passed, failed and none after new scan results were imported, naming the product, the previous gate and the new one.",
     defaultSeverity: "medium",
     example: {
-      title: "Security gate for payments-api has failed",
+      title: "Security gate for payments-api changed from Passed to Failed",
       message: "After the latest import, payments-api has 2 open critical observations, above its threshold of 0.",
       severity: "high",
       actor: null,
       clientIp: null,
-      data: { product: "payments-api", securityGate: "failed", previousSecurityGate: "passed", url: "https://secobserve.example.com/#/products/12/show" },
+      data: { product: "payments-api", previousGate: "passed", newGate: "failed", url: "https://secobserve.example.com/#/products/12/show" },
     },
   },
   {
