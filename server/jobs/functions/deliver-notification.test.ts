@@ -1,5 +1,5 @@
 import { InngestTestEngine } from "@inngest/test";
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { seedWorkspace, type SeededWorkspace } from "@/server/api/test-helpers";
@@ -185,6 +185,43 @@ describe("deliver-notification", () => {
     expect((await channelRow(hook.id)).consecutiveFailures).toBe(1);
   });
 
+  it("cannot loop on its own failures (authentik #4623): a rule on delivery.failed sending to an unreachable webhook ends after a bounded number of events", async () => {
+    // Every receiver fails; the first rule sends the events to one hook, the second sends every
+    // delivery.failed (and channel.disabled) to another hook that fails too.
+    const hook = await createWebhook({ maxRetries: 0 });
+    const alarm = await createWebhook({ maxRetries: 0 });
+    await createRule([hook.id]);
+    await createRule([alarm.id], ["delivery.failed", "channel.disabled"], true);
+    receiver.reply = () => ({ status: 500 });
+    const ids = await ingest([{ title: "one" }, { title: "two" }, { title: "three" }]);
+    await settle();
+
+    // (Rules of earlier tests in this workspace listen to delivery.failed too: only this test's channels count.)
+    const raised = await handle.db
+      .select()
+      .from(events)
+      .where(and(eq(events.workspaceId, ws.workspace.id), eq(events.origin, "system"), inArray(events.type, ["delivery.failed", "channel.disabled"])));
+    const causedBy = (deliveryIds: string[]) => raised.filter((e) => deliveryIds.includes((e.data as { cause: { deliveryId: string } }).cause.deliveryId));
+    const original = (await deliveriesOf(ids)).filter((d) => d.channelId === hook.id);
+    expect(original.map((d) => d.status)).toEqual(["failed", "failed", "failed"]);
+    // One failure event per failed delivery of the three events, routed to the alarm hook (which fails too)…
+    const first = causedBy(original.map((d) => d.id));
+    expect(first.map((e) => e.type)).toEqual(["delivery.failed", "delivery.failed", "delivery.failed"]);
+    const alarms = (await deliveriesOf(first.map((e) => e.id))).filter((d) => d.channelId === alarm.id);
+    expect(alarms.map((d) => d.status)).toEqual(["failed", "failed", "failed"]);
+    // …and one per failed alarm delivery: recorded, marked chained, and fanned out to nobody.
+    const chained = causedBy(alarms.map((d) => d.id));
+    expect(chained.map((e) => e.type)).toEqual(["delivery.failed", "delivery.failed", "delivery.failed"]);
+    expect(chained.every((e) => (e.data as { cause: { chained: boolean } }).cause.chained)).toBe(true);
+    const everyChained = raised.filter((e) => (e.data as { cause: { chained: boolean } }).cause.chained).map((e) => e.id);
+    expect(await deliveriesOf(everyChained)).toEqual([]);
+    expect(await handle.db.select().from(notifications).where(inArray(notifications.eventId, everyChained))).toEqual([]);
+    // Nothing is left to run: the loop has stopped, after 3 + 3 requests to these two hooks.
+    expect(await hasPendingDeliveries()).toBe(false);
+    const ours = new Set([...original, ...alarms].map((d) => d.messageId));
+    expect(receiver.requests.filter((r) => ours.has(String(r.headers["webhook-id"])))).toHaveLength(6);
+  });
+
   it("honours Retry-After on 429 and 503 when it asks for longer than the schedule", async () => {
     const hook = await createWebhook();
     await createRule([hook.id]);
@@ -233,9 +270,12 @@ describe("deliver-notification", () => {
     expect(rows.map((d) => d.lastErrorClass).sort()).toEqual(["channel_disabled", "gone"]);
     expect(receiver.requests.filter((r) => rows.some((d) => d.messageId === r.headers["webhook-id"]))).toHaveLength(2);
 
-    const [disabled] = await handle.db.select().from(events).where(and(eq(events.type, "channel.disabled"), eq(events.workspaceId, ws.workspace.id)));
+    const disabled = (await handle.db.select().from(events).where(and(eq(events.type, "channel.disabled"), eq(events.workspaceId, ws.workspace.id)))).find(
+      (event) => event.data?.channelId === hook.id,
+    );
     expect(disabled).toMatchObject({ origin: "system", severity: "high", communityId: null });
-    const told = await handle.db.select().from(notifications).where(eq(notifications.eventId, disabled!.id));
+    // The keepers' notice (no rule: Tocsin puts it there); rules on channel.disabled may add their own.
+    const told = await handle.db.select().from(notifications).where(and(eq(notifications.eventId, disabled!.id), isNull(notifications.ruleId)));
     expect(told.map((n) => n.userId)).toEqual([ws.users.analyst.id]);
     const mails = await handle.db.select().from(mailOutbox).where(eq(mailOutbox.to, ws.users.analyst.email));
     expect(mails.some((mail) => mail.subject.includes('"Gone hook"') && mail.text.includes(`/channels/${hook.id}`))).toBe(true);
