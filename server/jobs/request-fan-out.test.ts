@@ -56,8 +56,9 @@ describe("fan-out requests after ingest", () => {
   const event = (externalId: string) => ({ type: "alert.created", severity: "high", title: `Alert ${externalId}`, externalId });
 
   it("sends tocsin/events.ingested for the newly accepted events only, then marks them", async () => {
-    const runner = startInlineRunner({ functions: [recordFanOut], logger: { info: vi.fn(), warn: vi.fn(), error: vi.fn() } });
+    // The source first: creating it raises an audit event, whose fan-out request is not the subject here.
     const source = await newSource();
+    const runner = startInlineRunner({ functions: [recordFanOut], logger: { info: vi.fn(), warn: vi.fn(), error: vi.fn() } });
 
     const first = await post(source, [event("a"), event("b")]);
     expect(first).toMatchObject({ status: 202, body: { accepted: 2, duplicates: 0 } });
