@@ -164,6 +164,10 @@ const workspaceCases: Record<string, WorkspaceCase> = {
     foreignIds: () => [{ ids: bNotificationIds, archived: true }, ...bNotificationIds.map((id) => ({ ids: [id], archived: true }))],
   },
   "inbox.archiveAllRead": { input: () => ({}) },
+  "inbox.summaryEvents": {
+    input: () => ({ notificationId: bNotificationIds[0]! }),
+    foreignIds: () => bNotificationIds.map((notificationId) => ({ notificationId })),
+  },
   // Channels: another workspace's are NOT_FOUND, like another member's personal ones.
   "channel.list": { input: () => ({ usableBy: "shared" }) },
   "channel.get": {
