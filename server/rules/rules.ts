@@ -287,12 +287,14 @@ export async function createRule(db: Db, actor: RuleActor, input: CreateRuleInpu
         notifyInApp: input.notifyInApp,
         recipientRoles: audience.recipientRoles,
         notifyEventUser: audience.notifyEventUser,
+        throttleSeconds: input.throttleSeconds,
+        digestSeconds: input.digestSeconds,
       })
       .returning({ id: rules.id });
     await writeRuleChildren(tx, actor.workspaceId, rule!.id, { triggers: definition.triggers, scopeCommunityIds, recipientUserIds: audience.recipientUserIds, channelIds });
+    await auditRule(audit, actor, "created", null, await readRuleView(tx, actor, rule!.id));
     return rule!.id;
   });
-    await auditRule(audit, actor, "created", null, await readRuleView(tx, actor, rule!.id));
   return { rule: await getRule(db, actor, ruleId), warnings };
 }
 
@@ -303,9 +305,9 @@ export async function updateRule(db: Db, actor: RuleActor, input: UpdateRuleInpu
   await runAuditedTransaction(db, async (tx, audit) => {
     const mode = await lockWorkspaceMode(tx, actor.workspaceId);
     const existing = await findEditableRule(tx, actor, input.ruleId);
+    const before = (await toViews(tx, actor, [existing]))[0]!;
     const audience = audienceFor(existing.kind, input);
     // The channels a personal rule may use are its owner's (the editor is its owner).
-    const before = (await toViews(tx, actor, [existing]))[0]!;
     const channelIds = await resolveRuleChannels(tx, { workspaceId: actor.workspaceId, userId: actor.userId, ruleKind: existing.kind }, input.channelIds);
     const scopeCommunityIds = await resolveScopeCommunities(tx, actor.workspaceId, mode, input.scope, input.communityIds);
     await checkSources(tx, actor.workspaceId, definition.conditions.sourceIds);
@@ -322,28 +324,30 @@ export async function updateRule(db: Db, actor: RuleActor, input: UpdateRuleInpu
         notifyInApp: input.notifyInApp,
         recipientRoles: audience.recipientRoles,
         notifyEventUser: audience.notifyEventUser,
+        throttleSeconds: input.throttleSeconds,
+        digestSeconds: input.digestSeconds,
         updatedAt: sql`greatest(now(), ${rules.updatedAt} + interval '1 millisecond')`,
       })
       .where(and(eq(rules.workspaceId, actor.workspaceId), eq(rules.id, existing.id)));
     await writeRuleChildren(tx, actor.workspaceId, existing.id, { triggers: definition.triggers, scopeCommunityIds, recipientUserIds: audience.recipientUserIds, channelIds });
+    await auditRule(audit, actor, "updated", before, await readRuleView(tx, actor, existing.id));
   });
   return { rule: await getRule(db, actor, input.ruleId), warnings };
 }
 
-    await auditRule(audit, actor, "updated", before, await readRuleView(tx, actor, existing.id));
 export async function setRuleEnabled(db: Db, actor: RuleActor, ruleId: string, enabled: boolean): Promise<RuleView> {
   await runAuditedTransaction(db, async (tx, audit) => {
     const existing = await findEditableRule(tx, actor, ruleId);
+    const before = (await toViews(tx, actor, [existing]))[0]!;
     await tx
       .update(rules)
       .set({ enabled, updatedAt: sql`greatest(now(), ${rules.updatedAt} + interval '1 millisecond')` })
       .where(and(eq(rules.workspaceId, actor.workspaceId), eq(rules.id, existing.id)));
-    const before = (await toViews(tx, actor, [existing]))[0]!;
+    await auditRule(audit, actor, "updated", before, await readRuleView(tx, actor, existing.id));
   });
   return getRule(db, actor, ruleId);
 }
 
-    await auditRule(audit, actor, "updated", before, await readRuleView(tx, actor, existing.id));
 /**
  * A copy of a rule the caller may change, named "<name> (copy)" unless named, and created
  * disabled, so that it does not double every notification before it has been edited.
@@ -368,11 +372,11 @@ export async function duplicateRule(db: Db, actor: RuleActor, ruleId: string, na
       recipientUserIds: recipients.map((r) => r.userId),
       channelIds: channelLinks.map((c) => c.channelId),
     });
+    await auditRule(audit, actor, "created", null, await readRuleView(tx, actor, copy!.id));
     return copy!.id;
   });
   return getRule(db, actor, copyId);
 }
-    await auditRule(audit, actor, "created", null, await readRuleView(tx, actor, copy!.id));
 
 export function copyNameOf(name: string): string {
   const suffix = " (copy)";
@@ -383,9 +387,9 @@ export function copyNameOf(name: string): string {
 export async function deleteRule(db: Db, actor: RuleActor, ruleId: string): Promise<{ id: string }> {
   return runAuditedTransaction(db, async (tx, audit) => {
     const existing = await findEditableRule(tx, actor, ruleId);
+    const before = (await toViews(tx, actor, [existing]))[0]!;
     await tx.delete(rules).where(and(eq(rules.workspaceId, actor.workspaceId), eq(rules.id, existing.id)));
+    await auditRule(audit, actor, "deleted", before, null);
     return { id: existing.id };
   });
 }
-    const before = (await toViews(tx, actor, [existing]))[0]!;
-    await auditRule(audit, actor, "deleted", before, null);
