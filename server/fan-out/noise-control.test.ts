@@ -90,6 +90,30 @@ describe("noise control", () => {
     return JSON.parse(receiver.requests.at(-1)!.body) as { suppressed: number; summary: { reason: string; count: number; events: { id: string }[] } | null; event: { title: string } };
   }
 
+  describe("rule settings", () => {
+    it("refuses a throttle or digest window out of bounds with a clear message, saving nothing; keeps valid ones", async () => {
+      const base = { workspaceSlug: ws.slug, communityId: ws.communities[0]!.id, name: "Bounds", triggers: [type] };
+      const before = await ws.callers.analyst.rule.list({ workspaceSlug: ws.slug });
+      await expect(ws.callers.analyst.rule.create({ ...base, throttleSeconds: 30 })).rejects.toMatchObject({
+        code: "BAD_REQUEST",
+        message: expect.stringContaining("A throttle window is between 1 minute and 7 days"),
+      });
+      await expect(ws.callers.analyst.rule.create({ ...base, digestSeconds: 2 * 86400 })).rejects.toMatchObject({
+        code: "BAD_REQUEST",
+        message: expect.stringContaining("A digest window is between 1 minute and 1 day"),
+      });
+      await expect(ws.callers.analyst.rule.create({ ...base, throttleSeconds: 90.5 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+      expect(await ws.callers.analyst.rule.list({ workspaceSlug: ws.slug })).toHaveLength(before.length);
+
+      const { rule } = await ws.callers.analyst.rule.create({ ...base, throttleSeconds: 3600, digestSeconds: 300 });
+      expect(rule).toMatchObject({ throttleSeconds: 3600, digestSeconds: 300 });
+      const copy = await ws.callers.analyst.rule.duplicate({ workspaceSlug: ws.slug, ruleId: rule.id });
+      expect(copy).toMatchObject({ throttleSeconds: 3600, digestSeconds: 300 });
+      const { rule: cleared } = await ws.callers.analyst.rule.update({ ...base, ruleId: rule.id, throttleSeconds: null, digestSeconds: null });
+      expect(cleared).toMatchObject({ throttleSeconds: null, digestSeconds: null });
+    });
+  });
+
   describe("throttle", () => {
     it("notifies once per fingerprint per window, counts the rest, and carries the count into the next notification", async () => {
       const hook = await createWebhook();
