@@ -89,6 +89,7 @@ async function seed(handle: DbHandle): Promise<BenchWorkspace[]> {
         const conditions: RuleConditions = {
           minSeverity: m % 2 === 0 ? "medium" : null,
           sourceIds: m === 4 ? [source.id] : [],
+          products: [],
           fields: m % 3 === 1 ? [{ field: "clientIp", operator: "cidr", blocks: ["10.0.0.0/8"], negate: true }] : [],
           cel: m === 9 ? 'event.title.contains("pipeline")' : null,
         };

@@ -49,7 +49,7 @@ const typeOf = (tool: number, event: number) => `tool${tool}.event_${String(even
 
 function makeConditions(): RuleConditions {
   const roll = random();
-  const base: RuleConditions = { minSeverity: random() < 0.5 ? null : pick(severities.slice(1, 4)), sourceIds: [], fields: [], cel: null };
+  const base: RuleConditions = { minSeverity: random() < 0.5 ? null : pick(severities.slice(1, 4)), sourceIds: [], products: [], fields: [], cel: null };
   if (roll < 0.3) base.fields.push({ field: "title", operator: "contains", value: pick(["vpn", "login", "scan", "backup"]), negate: false });
   else if (roll < 0.45) base.fields.push({ field: "clientIp", operator: "cidr", blocks: ["10.0.0.0/8", "192.168.0.0/16"], negate: true });
   else if (roll < 0.55) base.fields.push({ field: "actor", operator: "oneOf", values: ["alice@example.test", "bob@example.test", "carol@example.test"], negate: false });

@@ -4,7 +4,7 @@ import type { ReactNode } from "react";
 import { severityLabels } from "@/components/events/severity-badge";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
-import { Select } from "@/components/ui/input";
+import { Input, Select } from "@/components/ui/input";
 import { severities, type Severity } from "@/server/events/severities";
 import { MAX_FIELD_MATCHERS } from "@/server/rules/rule-definition";
 import { CelField, type CelFieldHelp } from "./cel-field";
@@ -37,6 +37,14 @@ export function ConditionBuilder({ draft, update, sources, errors, celStatus, ce
               </option>
             ))}
           </Select>
+        </Field>
+        <Field
+          id="rule-products"
+          label="Products"
+          hint="Only events about these products (data.product, e.g. SecObserve's security gates), comma-separated, any case; empty: any"
+          errors={errorsWithin(errors, "conditions.products")}
+        >
+          <Input id="rule-products" value={draft.products} placeholder="payments-api, shop-web" onChange={(e) => update({ products: e.target.value })} />
         </Field>
       </div>
 

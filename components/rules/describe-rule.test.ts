@@ -3,18 +3,21 @@ import { describeConditions, describeDestinations, describeScope } from "./descr
 
 describe("describe-rule", () => {
   it("puts conditions in words", () => {
-    expect(describeConditions({ minSeverity: null, sourceIds: [], fields: [], cel: null })).toBe("No conditions");
+    expect(describeConditions({ minSeverity: null, sourceIds: [], products: [], fields: [], cel: null })).toBe("No conditions");
+    expect(describeConditions({ minSeverity: null, sourceIds: [], products: ["payments-api"], fields: [], cel: null })).toBe("product payments-api");
+    expect(describeConditions({ minSeverity: null, sourceIds: [], products: ["a", "b", "c"], fields: [], cel: null })).toBe("3 products");
     expect(
       describeConditions({
         minSeverity: "high",
         sourceIds: ["a", "b"],
+        products: ["payments-api", "shop-web"],
         fields: [
           { field: "clientIp", operator: "cidr", blocks: ["10.0.0.0/8"], negate: true },
           { field: "actor", operator: "equals", value: "jdoe", negate: false },
         ],
         cel: "true",
       }),
-    ).toBe('High or higher · 2 sources · clientIp not in 10.0.0.0/8 · actor = "jdoe" · CEL expression');
+    ).toBe('High or higher · 2 sources · product payments-api or shop-web · clientIp not in 10.0.0.0/8 · actor = "jdoe" · CEL expression');
   });
 
   it("names the scope", () => {

@@ -35,6 +35,9 @@ export function describeConditions(conditions: RuleConditions): string {
   const parts: string[] = [];
   if (conditions.minSeverity) parts.push(`${severityLabels[conditions.minSeverity]} or higher`);
   if (conditions.sourceIds.length) parts.push(conditions.sourceIds.length === 1 ? "1 source" : `${conditions.sourceIds.length} sources`);
+  // Rules saved before products existed have none stored.
+  const products = conditions.products ?? [];
+  if (products.length) parts.push(products.length <= 2 ? `product ${products.join(" or ")}` : `${products.length} products`);
   parts.push(...conditions.fields.map(describeMatcher));
   if (conditions.cel) parts.push("CEL expression");
   return parts.length ? parts.join(" · ") : "No conditions";

@@ -14,14 +14,14 @@ describe("rule draft", () => {
     ];
     for (const matcher of matchers) expect(matcherFromDraft(matcherToDraft(matcher))).toEqual(matcher);
 
-    const conditions = ruleConditionsSchema.parse({ minSeverity: "high", fields: matchers, cel: "event.severity == 'high'" });
+    const conditions = ruleConditionsSchema.parse({ minSeverity: "high", products: ["payments-api", "shop web"], fields: matchers, cel: "event.severity == 'high'" });
     const draft = { ...emptyDraft("c1"), triggers: ["authentik.login_*"], ...conditionsToDraft(conditions) };
     expect(toDefinition(draft)).toEqual({ triggers: ["authentik.login_*"], conditions });
   });
 
   it("sends blank CEL and severity as null, and splits lists on lines and commas", () => {
     const definition = toDefinition({ ...emptyDraft("c1"), cel: "   " });
-    expect(definition.conditions).toEqual({ minSeverity: null, sourceIds: [], fields: [], cel: null });
+    expect(definition.conditions).toEqual({ minSeverity: null, sourceIds: [], products: [], fields: [], cel: null });
     expect(splitList(" 10.0.0.0/8\n\n192.168.0.0/16 , fd00::/8 ")).toEqual(["10.0.0.0/8", "192.168.0.0/16", "fd00::/8"]);
   });
 

@@ -31,6 +31,8 @@ export type RuleDraft = {
   triggers: string[];
   minSeverity: Severity | "";
   sourceIds: string[];
+  /** Product names, comma- or line-separated as typed. */
+  products: string;
   matchers: MatcherDraft[];
   cel: string;
   kind: RuleKind;
@@ -65,6 +67,7 @@ export function emptyDraft(communityId: string): RuleDraft {
     triggers: [],
     minSeverity: "",
     sourceIds: [],
+    products: "",
     matchers: [],
     cel: "",
     kind: "personal",
@@ -126,6 +129,7 @@ export function toDefinition(draft: RuleDraft): { triggers: string[]; conditions
     conditions: {
       minSeverity: draft.minSeverity === "" ? null : draft.minSeverity,
       sourceIds: draft.sourceIds,
+      products: splitList(draft.products),
       fields: draft.matchers.map(matcherFromDraft),
       cel: cel === "" ? null : cel,
     },
@@ -133,10 +137,12 @@ export function toDefinition(draft: RuleDraft): { triggers: string[]; conditions
 }
 
 /** The draft's conditions filled from a stored rule's conditions. */
-export function conditionsToDraft(conditions: RuleConditions): Pick<RuleDraft, "minSeverity" | "sourceIds" | "matchers" | "cel"> {
+export function conditionsToDraft(conditions: RuleConditions): Pick<RuleDraft, "minSeverity" | "sourceIds" | "products" | "matchers" | "cel"> {
   return {
     minSeverity: conditions.minSeverity ?? "",
     sourceIds: conditions.sourceIds,
+    // Rules saved before products existed have none stored.
+    products: (conditions.products ?? []).join(", "),
     matchers: conditions.fields.map(matcherToDraft),
     cel: conditions.cel ?? "",
   };

@@ -12,7 +12,7 @@ function expectRule(input: { triggers: unknown; conditions?: unknown }): Compile
 describe("compileRule", () => {
   it("applies the schema's defaults and splits exact triggers from patterns", () => {
     const rule = expectRule({ triggers: ["authentik.login_failed", "alert.*"], conditions: {} });
-    expect(rule.definition.conditions).toEqual({ minSeverity: null, sourceIds: [], fields: [], cel: null });
+    expect(rule.definition.conditions).toEqual({ minSeverity: null, sourceIds: [], products: [], fields: [], cel: null });
     expect([...rule.exactTypes]).toEqual(["authentik.login_failed"]);
     expect(rule.typePatterns.map(String)).toEqual([String(/^alert\.[a-z0-9_]+(?:\.[a-z0-9_]+)*$/)]);
     expect(rule.minSeverityRank).toBe(0);
@@ -124,7 +124,7 @@ describe("validateRuleDefinition", () => {
       warnings: [],
       definition: {
         triggers: ["alert.*"],
-        conditions: { minSeverity: null, sourceIds: [], fields: [{ field: "title", operator: "contains", value: "db", negate: false }], cel: null },
+        conditions: { minSeverity: null, sourceIds: [], products: [], fields: [{ field: "title", operator: "contains", value: "db", negate: false }], cel: null },
       },
     });
   });

@@ -47,6 +47,8 @@ export type CompiledRule = {
   readonly minSeverity: Severity | null;
   readonly minSeverityRank: number;
   readonly sourceIds: ReadonlySet<string> | null;
+  /** Product names, lower-cased; null = any product. */
+  readonly products: ReadonlySet<string> | null;
   readonly fields: readonly CompiledFieldMatcher[];
   readonly cel: CelProgram | null;
 };
@@ -172,6 +174,7 @@ export function compileRule(input: { triggers: unknown; conditions: unknown }): 
       minSeverity: conditions.minSeverity,
       minSeverityRank: conditions.minSeverity === null ? 0 : severityRanks[conditions.minSeverity],
       sourceIds: conditions.sourceIds.length === 0 ? null : new Set(conditions.sourceIds),
+      products: conditions.products.length === 0 ? null : new Set(conditions.products.map((product) => product.toLowerCase())),
       fields,
       cel,
     },

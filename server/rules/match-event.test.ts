@@ -119,6 +119,36 @@ describe("minimum severity and sources", () => {
       reason: "the event's source is not one of the rule's 2 sources",
     });
   });
+
+  const gate = (product: unknown) => makeEvent({ type: "secobserve.security_gate.changed", data: { product, previousGate: "passed", newGate: "failed" } });
+
+  it.each([
+    [[], "payments-api", true],
+    [[], undefined, true], // no products named: events about no product pass too
+    [["payments-api"], "payments-api", true],
+    [["Payments-API"], "payments-api", true], // any case, either side
+    [["payments-api"], "  PAYMENTS-api ", true],
+    [["shop-web", "payments-api"], "payments-api", true],
+    [["shop-web"], "payments-api", "product \"payments-api\" is not one of shop-web"],
+    [["payments"], "payments-api", "product \"payments-api\" is not one of payments"], // whole names, not prefixes
+    [["payments-api"], undefined, "the event names no product (data.product); the rule wants payments-api"],
+    [["payments-api"], 12, "the event names no product (data.product); the rule wants payments-api"],
+    [["payments-api"], "", "the event names no product (data.product); the rule wants payments-api"],
+  ] as const)("products %j, event about %j → %s", (products, product, expected) => {
+    const result = check(compile(["secobserve.*"], { products }), gate(product));
+    expect(result).toEqual(expected === true ? { matched: true } : { matched: false, reason: expected });
+  });
+
+  it("refuses empty, long and too many product names", () => {
+    const refused = (products: unknown) => {
+      const result = compileRule({ triggers: ["*"], conditions: { products } });
+      return result.ok ? [] : result.errors.map((error) => `${error.path}: ${error.message}`);
+    };
+    expect(refused(["  "])).toEqual(["conditions.products.0: A product name cannot be empty"]);
+    expect(refused(["x".repeat(201)])).toEqual(["conditions.products.0: A product name has at most 200 characters"]);
+    expect(refused(Array.from({ length: 101 }, (_, i) => `p${i}`))).toEqual(["conditions.products: At most 100 products"]);
+    expect(compileRule({ triggers: ["*"], conditions: { products: [" payments-api "] } })).toMatchObject({ ok: true, rule: { definition: { conditions: { products: ["payments-api"] } } } });
+  });
 });
 
 describe("field matchers", () => {

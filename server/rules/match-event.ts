@@ -80,11 +80,24 @@ function passesSource(rule: CompiledRule, event: MatchableEvent): boolean {
   return rule.sourceIds === null || (event.sourceId !== null && rule.sourceIds.has(event.sourceId));
 }
 
+/** The event's `data.product`, when it names one. */
+function productOf(event: MatchableEvent): string | null {
+  const product = event.data?.product;
+  return typeof product === "string" && product.trim() !== "" ? product.trim() : null;
+}
+
+function passesProduct(rule: CompiledRule, event: MatchableEvent): boolean {
+  if (rule.products === null) return true;
+  const product = productOf(event);
+  return product !== null && rule.products.has(product.toLowerCase());
+}
+
 /** The boolean answer alone, for the fan-out: no reasons built. */
 export function isEventMatched(rule: CompiledRule, event: MatchableEvent): boolean {
   if (!passesTrigger(rule, event.type)) return false;
   if (severityRanks[event.severity] < rule.minSeverityRank) return false;
   if (!passesSource(rule, event)) return false;
+  if (!passesProduct(rule, event)) return false;
   for (const matcher of rule.fields) if (!passesField(matcher, event)) return false;
   if (rule.cel === null) return true;
   const result = evaluateCel(rule.cel, event);
@@ -132,6 +145,11 @@ export function matchEvent(rule: CompiledRule, event: MatchableEvent): MatchResu
   if (!passesSource(rule, event)) {
     const count = rule.sourceIds?.size ?? 0;
     return { matched: false, reason: `the event's source is not ${count === 1 ? "the rule's source" : `one of the rule's ${count} sources`}` };
+  }
+  if (!passesProduct(rule, event)) {
+    const product = productOf(event);
+    const products = rule.definition.conditions.products.join(", ");
+    return { matched: false, reason: product === null ? `the event names no product (data.product); the rule wants ${products}` : `product ${quote(product)} is not one of ${products}` };
   }
   for (const matcher of rule.fields) {
     if (!passesField(matcher, event)) return { matched: false, reason: explainField(matcher, readField(event, matcher.path)) };

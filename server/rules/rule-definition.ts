@@ -13,6 +13,8 @@ export const MAX_FIELD_MATCHERS = 20;
 export const MAX_MATCHER_VALUES = 100;
 export const MAX_MATCHER_VALUE_LENGTH = 500;
 export const MAX_CEL_LENGTH = 2000;
+export const MAX_PRODUCTS = 100;
+export const MAX_PRODUCT_NAME_LENGTH = 200;
 
 /** Normalised event fields a field matcher may name; `data.<path>` and `raw.<path>` reach into the payloads. */
 export const matchableFields = ["type", "severity", "title", "message", "actor", "clientIp", "externalId", "fingerprint", "origin"] as const;
@@ -59,6 +61,14 @@ export const ruleConditionsSchema = z.object({
   minSeverity: z.enum(severities).nullable().default(null),
   /** Only events from these intake sources; empty = any source. */
   sourceIds: z.array(z.uuid()).max(200).default([]),
+  /**
+   * Only events about these products (SecObserve's security gates and the like): `data.product`
+   * equal to one of them, ignoring case; empty = any product, and events naming none.
+   */
+  products: z
+    .array(z.string().trim().min(1, "A product name cannot be empty").max(MAX_PRODUCT_NAME_LENGTH, `A product name has at most ${MAX_PRODUCT_NAME_LENGTH} characters`))
+    .max(MAX_PRODUCTS, `At most ${MAX_PRODUCTS} products`)
+    .default([]),
   fields: z.array(fieldMatcherSchema).max(MAX_FIELD_MATCHERS).default([]),
   /** Optional CEL expression over `event` that must evaluate to true. */
   cel: z.string().trim().max(MAX_CEL_LENGTH, `A CEL expression has at most ${MAX_CEL_LENGTH} characters`).nullable().default(null),

@@ -39,7 +39,7 @@ const ruleBody = {
   /** Scope `communities` (multi mode): the chosen set. Ignored for the other scopes. */
   communityIds: z.array(communityIdSchema).max(MAX_SCOPE_COMMUNITIES, `At most ${MAX_SCOPE_COMMUNITIES} communities`).default([]),
   triggers: ruleTriggersSchema,
-  conditions: ruleConditionsSchema.default({ minSeverity: null, sourceIds: [], fields: [], cel: null }),
+  conditions: ruleConditionsSchema.default({ minSeverity: null, sourceIds: [], products: [], fields: [], cel: null }),
   /** The in-app inbox of each recipient. */
   notifyInApp: z.boolean().default(true),
   /** Channels the match is delivered to: the writer's own and shared ones (personal rules), shared ones (shared rules). */

@@ -104,7 +104,7 @@ describe("candidate rule selection", () => {
       await tx.execute(sql`set local session_replication_role = replica`);
       const inserted = await tx
         .insert(rules)
-        .values({ workspaceId: ws.workspace.id, communityId: ws.communities[0]!.id, kind: "shared", name: "Sneaky", triggers: [type], conditions: { minSeverity: null, sourceIds: [], fields: [], cel: null }, recipientRoles: ["owner"] })
+        .values({ workspaceId: ws.workspace.id, communityId: ws.communities[0]!.id, kind: "shared", name: "Sneaky", triggers: [type], conditions: { minSeverity: null, sourceIds: [], products: [], fields: [], cel: null }, recipientRoles: ["owner"] })
         .returning();
       await tx.insert(ruleTriggers).values({ workspaceId: ws.workspace.id, ruleId: inserted[0]!.id, pattern: type, literalPrefix: type });
       return inserted;

@@ -44,7 +44,7 @@ describe("rule router", () => {
           enabled: true,
           notifyInApp: true,
           triggers: ["authentik.login_*", "alert.*", "*"],
-          conditions: { minSeverity: null, sourceIds: [], fields: [], cel: null },
+          conditions: { minSeverity: null, sourceIds: [], products: [], fields: [], cel: null },
           communityIds: [],
           recipientUserIds: [],
           recipientRoles: [],
