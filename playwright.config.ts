@@ -30,8 +30,9 @@ export default defineConfig({
     // The production server as `npm start` runs it (Next behind the ingest fast path).
     command: `node --import tsx server/http/start-server.ts`,
     // e2e/channels-deliveries.spec.ts delivers to a receiver it starts on 127.0.0.2: this server
-    // (and only this one) may connect there.
-    env: { ...(process.env as Record<string, string>), PORT: String(port), TOCSIN_ALLOWED_PRIVATE_CIDRS: "127.0.0.2/32" },
+    // (and only this one) may connect there. e2e/intake-silence.spec.ts lets time pass for the
+    // job layer through POST /api/test-clock, which exists only with TOCSIN_JOB_CLOCK=adjustable.
+    env: { ...(process.env as Record<string, string>), PORT: String(port), TOCSIN_ALLOWED_PRIVATE_CIDRS: "127.0.0.2/32", TOCSIN_JOB_CLOCK: "adjustable" },
     url: `${baseURL}/api/health`,
     reuseExistingServer: false,
     timeout: 120_000,

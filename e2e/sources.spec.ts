@@ -133,7 +133,7 @@ test("in multi mode, sources are created in a chosen community and listed under 
   await dialog.getByLabel("Format").selectOption("authentik");
   await expect(dialog).toContainText("authentik events: the generic webhook transport");
   await dialog.getByLabel("Community").selectOption({ label: "Initech" });
-  await dialog.getByLabel("Silence watch (minutes)").fill("120");
+  await dialog.getByLabel("Silence threshold", { exact: true }).selectOption({ label: "2 h" });
   await dialog.getByRole("button", { name: "Create source" }).click();
   await expect(dialog.getByRole("heading", { name: "authentik production is ready" })).toBeVisible();
   await expect(dialog).toContainText("Notification Transports");
@@ -142,7 +142,7 @@ test("in multi mode, sources are created in a chosen community and listed under 
   const initech = page.getByTestId("source-group").filter({ has: page.getByRole("heading", { name: "Initech" }) });
   const globex = page.getByTestId("source-group").filter({ has: page.getByRole("heading", { name: "Globex" }) });
   await expect(initech.getByTestId("source-row")).toContainText(["authentik production"]);
-  await expect(initech.getByTestId("source-row")).toContainText("After 2 h without events");
+  await expect(initech.getByTestId("source-silence-state")).toHaveText("Never received (silent 2 h after creation)");
 
   // Editing checks the values beside the fields, in the browser and on the server.
   const row = initech.getByTestId("source-row");
@@ -151,11 +151,13 @@ test("in multi mode, sources are created in a chosen community and listed under 
   await dialog.getByRole("button", { name: "Save" }).click();
   await expect(dialog.locator("#edit-source-rate-error")).toContainText("At least 1 request per second");
   await dialog.getByLabel("Rate limit (requests/s)").fill("50");
-  await dialog.getByLabel("Silence watch (minutes)").fill("");
+  await expect(dialog.getByLabel("Silence threshold", { exact: true })).toHaveValue("7200");
+  await dialog.getByLabel("Silence threshold", { exact: true }).selectOption("off");
   await dialog.getByRole("button", { name: "Save" }).click();
   await expect(dialog).toHaveCount(0);
   await expect(row).toContainText("50 requests/s");
-  await expect(row).toContainText(/Silence watch\s*Off/);
+  await expect(row.getByTestId("source-silence-state")).toHaveText("Not watched (no threshold)");
+  await expect(row.getByTestId("source-silence-badge")).toHaveText("Not watched");
   await expect(globex.getByTestId("source-row")).toHaveCount(0);
   await expect(globex).toContainText("No sources yet");
 

@@ -43,7 +43,7 @@ export function SourceLimitFields({ idPrefix, silence, onSilenceChange, rateLimi
           <div className="flex gap-2">
             <Input
               id={`${idPrefix}-silence-amount`}
-              aria-label="Custom silence threshold"
+              aria-label="Custom threshold amount"
               type="number"
               min={1}
               step="any"
@@ -55,7 +55,7 @@ export function SourceLimitFields({ idPrefix, silence, onSilenceChange, rateLimi
               aria-invalid={invalid}
             />
             <Select
-              aria-label="Unit of the custom silence threshold"
+              aria-label="Custom threshold unit"
               value={silence.unit}
               onChange={(event) => onSilenceChange({ ...silence, unit: event.target.value as SilenceUnit })}
             >
