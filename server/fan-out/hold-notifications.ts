@@ -91,17 +91,3 @@ async function openBatches(tx: DbOrTx, workspaceId: string, keys: BatchKey[], no
   if (open.size < keys.length) throw new Error("Could not open a batch for held notifications: released three times while holding");
   return open;
 }
-
-export type MaintenanceWindow = { id: string; sourceId: string; startsAt: Date; endsAt: Date };
-
-/** The maintenance windows of these sources that overlap [from, to]. */
-export async function loadMaintenanceWindows(db: DbOrTx, workspaceId: string, sourceIds: readonly string[], from: Date, to: Date): Promise<MaintenanceWindow[]> {
-  if (sourceIds.length === 0) return [];
-  const rows = await executeRows<{ id: string; source_id: string; starts_at: string | Date; ends_at: string | Date }>(
-    db,
-    sql`select id, source_id, starts_at, ends_at from source_maintenance_windows
-        where workspace_id = ${workspaceId} and source_id = any(${toArrayLiteral([...new Set(sourceIds)])}::uuid[])
-          and starts_at <= ${to.toISOString()}::timestamptz and ends_at > ${from.toISOString()}::timestamptz`,
-  );
-  return rows.map((r) => ({ id: r.id, sourceId: r.source_id, startsAt: new Date(r.starts_at), endsAt: new Date(r.ends_at) }));
-}

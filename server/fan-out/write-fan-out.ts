@@ -6,13 +6,14 @@ import { DELIVERY_INSERT_BATCH, insertDeliveries, type DeliveryRow, type Request
 import { causeOf, isChainedFailure } from "@/server/events/system-events";
 import { loadQuietHours } from "@/server/inbox/preferences";
 import { quietPeriodAt, type QuietHours } from "@/server/inbox/quiet-hours";
+import { loadMaintenanceWindows, type MaintenanceWindow } from "@/server/sources/maintenance-windows";
 import { insertNotificationsAndSignal, NOTIFICATION_INSERT_BATCH, type NotificationRow } from "@/server/inbox/insert-notifications";
 import { jobNow } from "@/server/jobs/job-clock";
 import { matchableEventColumns } from "@/server/rules/matchable-event-columns";
 import type { MatchableEvent } from "@/server/rules/rule-definition";
 import { storedRuleMatches } from "@/server/rules/rule-evaluation";
 import { decideThrottle, type ThrottledMatch } from "./decide-throttle";
-import { holdNotifications, loadMaintenanceWindows, type BatchKey, type HeldNotification, type MaintenanceWindow } from "./hold-notifications";
+import { holdNotifications, type BatchKey, type HeldNotification } from "./hold-notifications";
 import { candidateRuleCache, ruleCoversCommunity, type CandidateRule } from "@/server/rules/select-candidate-rules";
 
 export type FanOutResult = {

@@ -190,33 +190,26 @@ export async function deleteMaintenanceWindow(db: Db, workspaceId: string, windo
   });
 }
 
+export type MaintenanceWindow = { id: string; sourceId: string; startsAt: Date; endsAt: Date };
+
 /**
- * For the fan-out: the window running at `at` for each of these sources of the workspace, if
- * any. Sources without one are absent from the map.
+ * For the fan-out: the windows of these sources of the workspace that run at some instant of
+ * [from, to] (a window holds the events received from its start until just before its end).
  */
-export async function findActiveMaintenanceWindows(
-  db: DbOrTx,
-  workspaceId: string,
-  sourceIds: readonly string[],
-  at: Date,
-): Promise<Map<string, { id: string; endsAt: Date }>> {
-  const found = new Map<string, { id: string; endsAt: Date }>();
-  if (sourceIds.length === 0) return found;
-  const rows = await db
-    .select({ id: sourceMaintenanceWindows.id, sourceId: sourceMaintenanceWindows.sourceId, endsAt: sourceMaintenanceWindows.endsAt })
+export async function loadMaintenanceWindows(db: DbOrTx, workspaceId: string, sourceIds: readonly string[], from: Date, to: Date): Promise<MaintenanceWindow[]> {
+  if (sourceIds.length === 0) return [];
+  return db
+    .select({ id: sourceMaintenanceWindows.id, sourceId: sourceMaintenanceWindows.sourceId, startsAt: sourceMaintenanceWindows.startsAt, endsAt: sourceMaintenanceWindows.endsAt })
     .from(sourceMaintenanceWindows)
     .where(
       and(
         eq(sourceMaintenanceWindows.workspaceId, workspaceId),
         sql`${sourceMaintenanceWindows.sourceId} = any(${toUuidArray([...new Set(sourceIds)])})`,
-        lte(sourceMaintenanceWindows.startsAt, at),
-        gt(sourceMaintenanceWindows.endsAt, at),
+        lte(sourceMaintenanceWindows.startsAt, to),
+        gt(sourceMaintenanceWindows.endsAt, from),
       ),
     )
-    // Windows of a source never overlap; should two ever do, the one ending last holds.
-    .orderBy(asc(sourceMaintenanceWindows.endsAt));
-  for (const row of rows) found.set(row.sourceId, { id: row.id, endsAt: row.endsAt });
-  return found;
+    .orderBy(asc(sourceMaintenanceWindows.startsAt));
 }
 
 async function getSourceRef(db: DbOrTx, workspaceId: string, sourceId: string): Promise<SourceRef> {
