@@ -1,34 +1,12 @@
 // Times of the event log, shown in the workspace's timezone. Numeric parts only, so that the
 // server's rendering and the browser's hydration produce exactly the same text.
+import { utcOffsetAt, wallClockAt } from "@/lib/zoned-time";
 
 type Parts = { year: number; month: number; day: number; hour: number; minute: number; second: number };
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-      hourCycle: "h23",
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
-
 function zonedParts(date: Date, timeZone: string): Parts {
-  const parts: Record<string, number> = {};
-  for (const part of formatterFor(timeZone).formatToParts(date)) {
-    if (part.type !== "literal") parts[part.type] = Number(part.value);
-  }
-  return { year: parts.year!, month: parts.month!, day: parts.day!, hour: parts.hour! % 24, minute: parts.minute!, second: parts.second! };
+  const wall = new Date(wallClockAt(timeZone, date.getTime()));
+  return { year: wall.getUTCFullYear(), month: wall.getUTCMonth() + 1, day: wall.getUTCDate(), hour: wall.getUTCHours(), minute: wall.getUTCMinutes(), second: wall.getUTCSeconds() };
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, "0");
@@ -53,13 +31,6 @@ export function formatDay(date: Date, timeZone: string): string {
   return `${p.day} ${monthNames[p.month - 1]}`;
 }
 
-/** How far `timeZone`'s wall clock is ahead of UTC at `date`, in milliseconds. */
-function offsetMs(date: Date, timeZone: string): number {
-  const p = zonedParts(date, timeZone);
-  const wall = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  return wall - Math.floor(date.getTime() / 1000) * 1000;
-}
-
 /** The value of an `<input type="datetime-local">` showing `date` in `timeZone`. */
 export function toDateTimeLocal(date: Date, timeZone: string): string {
   const p = zonedParts(date, timeZone);
@@ -78,7 +49,7 @@ export function fromDateTimeLocal(value: string, timeZone: string): Date | null 
   const wall = Date.UTC(year, month - 1, day, hour, minute, seconds);
   if (Number.isNaN(wall)) return null;
   // Two passes find the offset in force at the result, also across a DST change.
-  const first = wall - offsetMs(new Date(wall), timeZone);
-  const second = wall - offsetMs(new Date(first), timeZone);
+  const first = wall - utcOffsetAt(timeZone, wall);
+  const second = wall - utcOffsetAt(timeZone, first);
   return new Date(Math.max(first, second));
 }
