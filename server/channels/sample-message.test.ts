@@ -24,7 +24,7 @@ describe("buildSampleMessage", () => {
 
   it("uses the example of the chosen type, as Tocsin's own event when it is one", () => {
     const message = buildSampleMessage({ ...input, type: "intake.silent" });
-    expect(message.event).toMatchObject({ type: "intake.silent", severity: "high", origin: "system", sourceName: null });
+    expect(message.event).toMatchObject({ type: "intake.silent", severity: "medium", origin: "system", sourceName: null });
     expect(message.community).toBeNull();
     expect(buildSampleMessage({ ...input, type: "audit.member.invited" }).event.origin).toBe("audit");
   });

@@ -12,7 +12,7 @@ describe("webhook JSON Schema", () => {
     };
     expect(schema.$schema).toBe("https://json-schema.org/draft/2020-12/schema");
     expect(schema.$id).toBe("https://tocsin.example/schemas/webhook/notification.json");
-    expect(schema.required.sort()).toEqual(["community", "event", "id", "links", "rule", "test", "timestamp", "truncated", "type", "version", "workspace"]);
+    expect(schema.required.sort()).toEqual(["community", "event", "id", "links", "rule", "summary", "suppressed", "test", "timestamp", "truncated", "type", "version", "workspace"]);
     expect(schema.additionalProperties).toBe(false);
     expect(buildWebhookJsonSchema().$id).toBe(webhookJsonSchemaDefaultId);
   });
