@@ -53,10 +53,15 @@ test("events posted to a source's URL appear in the event log, filter by severit
   });
   await dialog.getByRole("button", { name: "I have copied the token" }).click();
 
-  // Both appear in the log, newest first, with source and community, and in the chart.
+  // The log also holds the audit trail of the changes just made (each audit entry is an event).
   await nav.getByRole("link", { name: "Events" }).click();
   await expect(page).toHaveURL(new RegExp(`/w/${slug}/events$`));
   const rows = page.getByTestId("event-row");
+  await expect(rows.getByTestId("event-type")).toHaveText(["auth.login_failed", "backup.completed", "audit.source.created", "audit.community.created"]);
+
+  // Only what the tool sent: both appear, newest first, with source and community, and in the chart.
+  await page.getByLabel("Origin").selectOption("ingest");
+  await expect(page).toHaveURL(/[?&]origin=ingest(&|$)/);
   await expect(rows).toHaveCount(2);
   await expect(rows.getByTestId("event-type")).toHaveText(["auth.login_failed", "backup.completed"]);
   await expect(rows.first()).toContainText("Login failed for alice");
@@ -82,7 +87,7 @@ test("events posted to a source's URL appear in the event log, filter by severit
   await expect(page).toHaveURL(/q=backup/);
   await expect(page.getByText("No events match these filters")).toBeVisible();
   await page.getByRole("link", { name: "Clear filters" }).click();
-  await expect(rows).toHaveCount(2);
+  await expect(rows).toHaveCount(4);
   await page.getByLabel("Severity").selectOption("high");
   await expect(rows).toHaveCount(1);
 
