@@ -1,12 +1,11 @@
 import { and, eq, sql } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
 import type { Db } from "@/server/db/client";
-import { channels, events, memberships, notificationPreferences, ruleVersions, users, type DeliveryChannelKind, type Role } from "@/server/db/schema";
+import { channels, events, memberships, notificationPreferences, ruleVersions, sourceMaintenanceWindows, users, type DeliveryChannelKind, type Role } from "@/server/db/schema";
 import { DELIVERY_INSERT_BATCH, insertDeliveries, type DeliveryRow, type RequestedDelivery } from "@/server/deliveries/insert-deliveries";
 import { causeOf, isChainedFailure } from "@/server/events/system-events";
 import { loadQuietHours } from "@/server/inbox/preferences";
 import { quietPeriodAt, type QuietHours } from "@/server/inbox/quiet-hours";
-import { loadMaintenanceWindows, type MaintenanceWindow } from "@/server/sources/maintenance-windows";
 import { insertNotificationsAndSignal, NOTIFICATION_INSERT_BATCH, type NotificationRow } from "@/server/inbox/insert-notifications";
 import { jobNow } from "@/server/jobs/job-clock";
 import { matchableEventColumns } from "@/server/rules/matchable-event-columns";
@@ -72,7 +71,7 @@ export async function writeFanOut(db: Db, workspaceId: string, eventIds: readonl
   if (result.candidates === 0) return result;
 
   const matches: Match[] = [];
-  for (const { rulesVersion: _version, ...event } of loaded) {
+  for (const { rulesVersion: _version, maintenance: _window, ...event } of loaded) {
     for (const rule of byType.get(event.type) ?? []) {
       if (!rule.notifyInApp && rule.channelIds.length === 0) continue;
       if (!ruleCoversCommunity(rule, event.communityId)) continue;
@@ -90,7 +89,7 @@ export async function writeFanOut(db: Db, workspaceId: string, eventIds: readonl
   const members = await prepared(db).recipients.execute({ workspaceId });
   const byUserId = new Map(members.map((m) => [m.userId, m]));
   const byEmail = new Map(members.map((m) => [m.email, m]));
-  const holds = await prepareHolds(db, workspaceId, notifying);
+  const holds: Holds = { now: jobNow(), held: [], maintenance: new Map(loaded.flatMap((e) => (e.maintenance ? [[e.id, e.maintenance] as const] : []))), quietHours: null };
 
   const inbox = await writeInboxEntries(db, workspaceId, notifying, { byUserId, byEmail, members }, holds);
   result.inserted = inbox.inserted;
@@ -113,30 +112,24 @@ async function applyThrottles(db: Db, workspaceId: string, matches: Match[]): Pr
 }
 
 /**
- * What holds a notification back, read once per fan-out: the maintenance windows of the events'
- * sources and, lazily, the quiet hours of channel owners. `held` collects what is held.
+ * What holds a notification back: the maintenance window each event arrived in (read with the
+ * events), and — read only when a channel could be held — the quiet hours of channel owners.
+ * `held` collects what is held.
  */
 type Holds = {
   now: Date;
   held: HeldNotification[];
-  maintenance: MaintenanceWindow[];
+  /** By event id: the maintenance window of its source it arrived in. */
+  maintenance: Map<string, MaintenanceHold>;
   quietHours: Map<string, QuietHours> | null;
 };
-
-async function prepareHolds(db: Db, workspaceId: string, matches: Match[]): Promise<Holds> {
-  const sourced = matches.filter(({ event }) => event.sourceId !== null).map(({ event }) => event);
-  const times = sourced.map((event) => event.receivedAt.getTime());
-  const maintenance = sourced.length
-    ? await loadMaintenanceWindows(db, workspaceId, sourced.map((event) => event.sourceId!), new Date(Math.min(...times)), new Date(Math.max(...times)))
-    : [];
-  return { now: jobNow(), held: [], maintenance, quietHours: null };
-}
+type MaintenanceHold = { id: string; sourceId: string; endsAt: string };
 
 /** The batch a match is held in for every recipient and channel (a maintenance window, then the rule's digest), if any. */
 function holdForMatch({ event, rule }: Match, holds: Holds): BatchKey | null {
-  const window = holds.maintenance.find((w) => w.sourceId === event.sourceId && w.startsAt <= event.receivedAt && event.receivedAt < w.endsAt);
+  const window = holds.maintenance.get(event.id);
   if (window) {
-    return { reason: "maintenance", keyId: window.id, ruleId: null, channelId: null, userId: null, maintenanceWindowId: window.id, sourceId: window.sourceId, releaseAt: window.endsAt };
+    return { reason: "maintenance", keyId: window.id, ruleId: null, channelId: null, userId: null, maintenanceWindowId: window.id, sourceId: window.sourceId, releaseAt: new Date(window.endsAt) };
   }
   if (rule.digestSeconds !== null) {
     return { reason: "digest", keyId: rule.id, ruleId: rule.id, channelId: null, userId: null, maintenanceWindowId: null, sourceId: null, releaseAt: new Date(holds.now.getTime() + rule.digestSeconds * 1000) };
@@ -231,6 +224,11 @@ function prepareStatements(db: Db) {
       .select({
         ...matchableEventColumns,
         rulesVersion: sql<number | null>`(select ${ruleVersions.version} from ${ruleVersions} where ${ruleVersions.workspaceId} = ${workspaceId})`.mapWith(Number),
+        // The maintenance window of its source the event arrived in, if any (a probe of the (source_id, ends_at) index).
+        maintenance: sql<MaintenanceHold | null>`(select json_build_object('id', w.id, 'sourceId', w.source_id, 'endsAt', w.ends_at)
+          from ${sourceMaintenanceWindows} w
+          where w.workspace_id = ${workspaceId} and w.source_id = ${events.sourceId} and w.starts_at <= ${events.receivedAt} and w.ends_at > ${events.receivedAt}
+          order by w.starts_at limit 1)`,
       })
       .from(events)
       .where(and(eq(events.workspaceId, workspaceId), sql`${events.id} = any(${sql.placeholder("ids")}::uuid[])`))

@@ -1,10 +1,9 @@
-import { and, asc, count, desc, eq, gt, isNull, lt, lte, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, isNull, lt, lte } from "drizzle-orm";
 import type { AuditActor } from "@/server/audit/audit-actor";
 import { runAuditedTransaction, type AuditRecorder } from "@/server/audit/record-audit-entry";
 import { snapshotMaintenanceWindow } from "@/server/audit/snapshot-objects";
 import type { Db, DbOrTx } from "@/server/db/client";
 import { intakeSources, notificationBatches, sourceMaintenanceWindows, users } from "@/server/db/schema";
-import { toUuidArray } from "@/server/db/sql-arrays";
 import { DomainError } from "@/server/errors";
 import {
   maxMaintenanceLeadDays,
@@ -190,27 +189,6 @@ export async function deleteMaintenanceWindow(db: Db, workspaceId: string, windo
   });
 }
 
-export type MaintenanceWindow = { id: string; sourceId: string; startsAt: Date; endsAt: Date };
-
-/**
- * For the fan-out: the windows of these sources of the workspace that run at some instant of
- * [from, to] (a window holds the events received from its start until just before its end).
- */
-export async function loadMaintenanceWindows(db: DbOrTx, workspaceId: string, sourceIds: readonly string[], from: Date, to: Date): Promise<MaintenanceWindow[]> {
-  if (sourceIds.length === 0) return [];
-  return db
-    .select({ id: sourceMaintenanceWindows.id, sourceId: sourceMaintenanceWindows.sourceId, startsAt: sourceMaintenanceWindows.startsAt, endsAt: sourceMaintenanceWindows.endsAt })
-    .from(sourceMaintenanceWindows)
-    .where(
-      and(
-        eq(sourceMaintenanceWindows.workspaceId, workspaceId),
-        sql`${sourceMaintenanceWindows.sourceId} = any(${toUuidArray([...new Set(sourceIds)])})`,
-        lte(sourceMaintenanceWindows.startsAt, to),
-        gt(sourceMaintenanceWindows.endsAt, from),
-      ),
-    )
-    .orderBy(asc(sourceMaintenanceWindows.startsAt));
-}
 
 async function getSourceRef(db: DbOrTx, workspaceId: string, sourceId: string): Promise<SourceRef> {
   const [source] = await db
