@@ -7,6 +7,9 @@ import { startInboxRealtime } from "@/server/inbox/realtime";
 import { isInngestConfigured } from "@/server/jobs/client";
 import { jobFunctions } from "@/server/jobs/functions";
 import { startInlineRunner } from "@/server/jobs/inline-runner";
+import { getLogger } from "@/server/observability/logger";
+
+const log = getLogger("server");
 
 // Shared through globalThis: the production server (server/http/start-server.ts) and Next's
 // instrumentation hook load separate copies of this module, and both ask for the start.
@@ -29,8 +32,8 @@ async function start(): Promise<void> {
     await startInboxRealtime(getDbHandle()).ready;
   } catch (error) {
     // A server that cannot migrate or has no secret must not serve half-working pages.
-    console.error(`[tocsin] cannot start: ${error instanceof Error ? error.message : String(error)}`);
+    log.fatal({ err: error }, `cannot start: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   }
-  console.log(`[tocsin] ready in ${getRuntimeMode()} mode; jobs run ${isInngestConfigured() ? "on Inngest" : "in-process (inline runner)"}`);
+  log.info({ mode: getRuntimeMode(), jobs: isInngestConfigured() ? "inngest" : "inline" }, `ready in ${getRuntimeMode()} mode; jobs run ${isInngestConfigured() ? "on Inngest" : "in-process (inline runner)"}`);
 }

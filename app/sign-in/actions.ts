@@ -5,6 +5,9 @@ import { AuthError } from "next-auth";
 import { signIn, signOut } from "@/server/auth/auth";
 import { emailSchema } from "@/server/members/member-schemas";
 import { safeRedirectPath } from "@/lib/safe-redirect";
+import { getLogger } from "@/server/observability/logger";
+
+const log = getLogger("auth");
 
 export type SignInState = { email?: string; error?: string };
 
@@ -16,7 +19,7 @@ export async function signInWithEmail(_state: SignInState, formData: FormData): 
     await signIn("resend", { email: parsed.data, redirectTo: safeRedirectPath(formData.get("callbackUrl")), redirect: false });
   } catch (error) {
     if (error instanceof AuthError) {
-      console.error("[auth] sign-in email failed:", error.cause?.err ?? error);
+      log.error({ err: error.cause?.err ?? error }, "sign-in email failed");
       return { email: raw, error: "The sign-in email could not be sent. Try again, or ask your administrator to check the mail settings." };
     }
     throw error;

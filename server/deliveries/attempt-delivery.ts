@@ -4,6 +4,7 @@ import { getChannelKindModule } from "@/server/channels/kinds";
 import type { SafeHttpOptions } from "@/server/channels/safe-http";
 import type { Db } from "@/server/db/client";
 import { executeRows } from "@/server/db/execute-rows";
+import { recordDeliveryAttempt } from "@/server/observability/metrics";
 import { buildSummaryDeliveryMessage } from "./build-summary-delivery-message";
 import { classifySendOutcome, type SendVerdict } from "./classify-send-outcome";
 import { buildDeliveryMessage, claimDeliveryContext, DUE_TOLERANCE_MS, type ClaimOptions, type DeliveryContext } from "./load-delivery-context";
@@ -59,7 +60,7 @@ export async function attemptDelivery(db: Db, options: AttemptOptions): Promise<
   const latencyMs = outcome.latencyMs;
   const verdict = settleVerdict(classifySendOutcome(outcome), claim, context);
   const waitMs = verdict.result === "retry" ? nextRetryDelayMs(retriesUsed(claim) + 1, verdict.retryAfterMs, options.random) : null;
-  return recordAttempt(db, options, context, {
+  const result = await recordAttempt(db, options, context, {
     number: claim.attempts + 1,
     startedAt: new Date(options.now.getTime()),
     latencyMs,
@@ -67,6 +68,9 @@ export async function attemptDelivery(db: Db, options: AttemptOptions): Promise<
     verdict,
     nextAttemptAt: waitMs === null ? null : new Date(options.now.getTime() + waitMs),
   });
+  // Counted once recorded: an attempt whose record failed is made again, and counted then.
+  if (result.outcome === "delivered" || result.outcome === "retry" || result.outcome === "failed") recordDeliveryAttempt(context.channel.kind, result.outcome);
+  return result;
 }
 
 /** Retries made so far in the current series (since creation or the last replay). */

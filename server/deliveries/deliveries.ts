@@ -10,6 +10,9 @@ import { jobNow } from "@/server/jobs/job-clock";
 import { requestDeliveries } from "@/server/jobs/request-deliveries";
 import type { ListDeliveriesInput } from "./delivery-schemas";
 import type { RequestedDelivery } from "./insert-deliveries";
+import { getLogger } from "@/server/observability/logger";
+
+const log = getLogger("deliveries");
 
 /*
  * The delivery log. A delivery is seen by whoever sees its channel (a personal channel's owner;
@@ -168,6 +171,6 @@ async function request(workspaceId: string, replayed: RequestedDelivery[]) {
   try {
     await requestDeliveries(workspaceId, replayed);
   } catch (error) {
-    console.warn(`[deliveries] replay of ${replayed.length} deliveries queued for the sweeper: ${error instanceof Error ? error.message : String(error)}`);
+    log.warn({ err: error, deliveries: replayed.length }, `replay of ${replayed.length} deliveries queued for the sweeper`);
   }
 }

@@ -10,6 +10,9 @@ import { requestFanOut } from "@/server/jobs/request-fan-out";
 import { describeException, type ExceptionDescription } from "./describe-exception";
 import { recordException } from "./record-exception";
 import { sendExceptionNotice, type NoticeOutcome } from "./send-exception-notice";
+import { getLogger, scrubSecrets } from "@/server/observability/logger";
+
+const log = getLogger("exceptions");
 
 /** Where an exception happened: "trpc rule.create", "POST /api/ingest", "job tocsin-fan-out-events". */
 export type ExceptionWhere = { origin: string; workspaceId?: string | null };
@@ -49,7 +52,7 @@ export async function reportException(db: Db, error: unknown, where: ExceptionWh
   } catch {
     exception = { exceptionClass: "Error", message: "An error that could not be described", traceback: "Error: an error that could not be described", fingerprint: "undescribable" };
   }
-  console.error(`[exceptions] ${where.origin}: ${exception.traceback}`);
+  log.error({ origin: where.origin, workspaceId: where.workspaceId ?? null, exceptionClass: exception.exceptionClass, fingerprint: exception.fingerprint, traceback: scrubSecrets(exception.traceback) }, `${where.origin}: ${exception.message}`);
 
   const deadlineMs = options.deadlineMs ?? DEFAULT_REPORT_DEADLINE_MS;
   let timer: NodeJS.Timeout | undefined;
@@ -61,13 +64,13 @@ export async function reportException(db: Db, error: unknown, where: ExceptionWh
     // The webhook gets what is left of the deadline, less a margin for the bookkeeping before it.
     safeHttp: { ...options.safeHttp, timeoutMs: Math.min(options.safeHttp?.timeoutMs ?? deadlineMs, Math.max(100, deadlineMs - 250)) },
   }).catch((failure: unknown) => {
-    console.error(`[exceptions] could not report the exception from ${where.origin}:`, failure);
+    log.error({ err: failure, origin: where.origin }, `could not report the exception from ${where.origin}`);
     return null;
   });
   try {
     const result = await Promise.race([work, timedOut]);
     if (result === "timeout") {
-      console.error(`[exceptions] reporting the exception from ${where.origin} took longer than ${deadlineMs} ms; it goes on in the background`);
+      log.error({ origin: where.origin, deadlineMs }, `reporting the exception from ${where.origin} took longer than ${deadlineMs} ms; it goes on in the background`);
       return null;
     }
     return result;
@@ -133,7 +136,7 @@ async function recordAndNotify(db: Db, exception: ExceptionDescription, where: E
     { emails: recorded.targets.emails, teamsUrl },
     { safeHttp: options.safeHttp },
   );
-  for (const failed of outcome.emails.filter((email) => !email.ok)) console.error(`[exceptions] the notice to ${failed.to} failed: ${failed.error}`);
-  if (outcome.teams && !outcome.teams.ok) console.error(`[exceptions] the notice to the Teams webhook failed: ${outcome.teams.error ?? `HTTP ${outcome.teams.status}`}`);
+  for (const failed of outcome.emails.filter((email) => !email.ok)) log.error({ to: failed.to }, `the notice to ${failed.to} failed: ${failed.error}`);
+  if (outcome.teams && !outcome.teams.ok) log.error(`the notice to the Teams webhook failed: ${outcome.teams.error ?? `HTTP ${outcome.teams.status}`}`);
   return { exception, notified: true, occurrences: recorded.occurrences, eventId, outcome };
 }

@@ -11,12 +11,15 @@ import { getDb, getDbHandle } from "@/server/db/client";
 import { reportException } from "@/server/exceptions/report-exception";
 import { handleIngestNodeRequest } from "@/server/ingest/handle-ingest-node-request";
 import { fanOutRequestQueue } from "@/server/jobs/fan-out-request-queue";
+import { withNodeRequestId } from "@/server/observability/log-context";
+import { getLogger } from "@/server/observability/logger";
 import { startTocsin } from "@/server/start";
 import { ingestTargetOf } from "./ingest-path";
 
 const port = Number(process.env.PORT ?? 3000);
 // Unset: every interface, IPv4 and IPv6, as `next start` does.
 const hostname = process.env.TOCSIN_HOST || undefined;
+const log = getLogger("server");
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
 const app = next({ dev: false, dir: projectRoot, hostname, port });
@@ -26,25 +29,29 @@ await app.prepare();
 // the same start, and gets this one).
 await startTocsin();
 
-const server = createServer((request, response) => {
-  const target = ingestTargetOf(request.url);
-  if (!target) return void handleWithNext(request, response);
-  handleIngestNodeRequest(getDb(), request, response, target, { fanOut: "queued" }).catch(async (error: unknown) => {
-    // The handler answers every failure itself; this is a broken socket or a bug: reported first.
-    await reportException(getDb(), error, { origin: "POST /api/ingest (outside the handler)" });
-    if (!response.headersSent) response.writeHead(500, { "content-type": "application/json", connection: "close" });
-    response.end(JSON.stringify({ error: { code: "internal_error", message: "The request failed; retry later", details: null } }));
-  });
-});
+// Every request gets an id (the caller's X-Request-Id, or a new one): echoed in the answer and
+// carried by every log line written while handling it, in Next's routes as in the ingest handler.
+const server = createServer((request, response) =>
+  withNodeRequestId(request, response, () => {
+    const target = ingestTargetOf(request.url);
+    if (!target) return void handleWithNext(request, response);
+    handleIngestNodeRequest(getDb(), request, response, target, { fanOut: "queued" }).catch(async (error: unknown) => {
+      // The handler answers every failure itself; this is a broken socket or a bug: reported first.
+      await reportException(getDb(), error, { origin: "POST /api/ingest (outside the handler)" });
+      if (!response.headersSent) response.writeHead(500, { "content-type": "application/json", connection: "close" });
+      response.end(JSON.stringify({ error: { code: "internal_error", message: "The request failed; retry later", details: null } }));
+    });
+  }),
+);
 // Longer than the usual load balancer idle timeout, so the balancer closes idle connections first.
 server.keepAliveTimeout = 65_000;
-server.listen(port, hostname, () => console.log(`[tocsin] listening on http://${hostname ?? "localhost"}:${port}`));
+server.listen(port, hostname, () => log.info({ port, hostname: hostname ?? null }, `listening on http://${hostname ?? "localhost"}:${port}`));
 
 let stopping = false;
 async function stop(signal: string) {
   if (stopping) return;
   stopping = true;
-  console.log(`[tocsin] ${signal}: closing`);
+  log.info({ signal }, `${signal}: closing`);
   server.close();
   server.closeIdleConnections();
   // Ids waiting for their fan-out request: hand them over now (the sweeper would, a minute later).

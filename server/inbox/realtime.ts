@@ -1,6 +1,9 @@
 import { sql } from "drizzle-orm";
 import type { Db, DbHandle, DbOrTx } from "@/server/db/client";
 import { peekDbHandle } from "@/server/db/client";
+import { getLogger } from "@/server/observability/logger";
+
+const log = getLogger("realtime");
 
 /*
  * The inbox's live signal: PostgreSQL LISTEN/NOTIFY on one channel. Whoever changes a member's
@@ -93,7 +96,7 @@ function safely(listener: Listener): void {
   try {
     listener();
   } catch (error) {
-    console.error("[inbox] a realtime subscriber failed:", error);
+    log.error({ err: error }, "a realtime subscriber failed");
   }
 }
 

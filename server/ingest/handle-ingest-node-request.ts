@@ -1,19 +1,32 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Db } from "@/server/db/client";
+import { withNodeRequestId } from "@/server/observability/log-context";
 import { answerIngestRequest, type IngestAnswer, type IngestTarget } from "./handle-ingest-request";
 import { IngestError } from "./ingest-error";
 
 /**
  * The ingest endpoint on Node's own request and response: the body is read straight off the
  * socket and the answer written in one go, with none of the Web-stream conversions a fetch-style
- * route handler pays for on every request (see bench/ingest.ts for what that costs).
+ * route handler pays for on every request (see bench/ingest.ts for what that costs). The request
+ * id (the caller's X-Request-Id, or a new one) is echoed and carried by every log line written
+ * for the request.
  */
-export async function handleIngestNodeRequest(
+export function handleIngestNodeRequest(
   db: Db,
   request: IncomingMessage,
   response: ServerResponse,
   target: IngestTarget,
   options: { fanOut?: "now" | "queued" } = {},
+): Promise<void> {
+  return withNodeRequestId(request, response, () => answerOnNode(db, request, response, target, options));
+}
+
+async function answerOnNode(
+  db: Db,
+  request: IncomingMessage,
+  response: ServerResponse,
+  target: IngestTarget,
+  options: { fanOut?: "now" | "queued" },
 ): Promise<void> {
   const answer: IngestAnswer =
     request.method === "POST"

@@ -2,6 +2,8 @@ import type { Db } from "@/server/db/client";
 import { reportException } from "@/server/exceptions/report-exception";
 import { fanOutRequestQueue } from "@/server/jobs/fan-out-request-queue";
 import { requestFanOut } from "@/server/jobs/request-fan-out";
+import { getLogger } from "@/server/observability/logger";
+import { recordIngest } from "@/server/observability/metrics";
 import { authenticateSource } from "@/server/sources/authenticate-source";
 import type { Adapter, IngestIssue } from "./adapter-result";
 import { fillPreviousSecurityGates } from "./fill-previous-gates";
@@ -19,6 +21,7 @@ export type IngestTarget = { sourceId: string } | { pathToken: string };
 const MAX_REPORTED_ISSUES = 50;
 const globalForLimiter = globalThis as unknown as { tocsinIngestLimiter?: RateLimiter };
 const limiter = (globalForLimiter.tocsinIngestLimiter ??= new RateLimiter());
+const log = getLogger("ingest");
 
 /** What the ingest endpoint answers, whatever HTTP server carries it: a status, headers and a JSON body. */
 export type IngestAnswer = { status: number; headers: Record<string, string>; body: unknown };
@@ -35,12 +38,16 @@ export async function answerIngestRequest(
 ): Promise<IngestAnswer> {
   // The workspace the request is for, once its source is known: an exception is reported there.
   let workspaceId: string | null = null;
+  // For the metrics: the source's format once known, and when the request began.
+  let sourceFormat = "unknown";
+  const startedAt = performance.now();
   try {
     const token = "pathToken" in target ? target.pathToken : tokenFromAuthorization(request.header("authorization"));
     const auth = await authenticateSource(db, { token, sourceId: "sourceId" in target ? target.sourceId : undefined });
     if (!auth.ok) throw new IngestError(auth.status, auth.code, auth.message, null, auth.status === 401 ? authChallenge : {});
     const source = auth.source;
     workspaceId = source.workspaceId;
+    sourceFormat = source.format;
 
     const limit = limiter.take(source.id, source.rateLimitPerSecond);
     if (!limit.allowed) {
@@ -73,13 +80,25 @@ export async function answerIngestRequest(
     // a crash before that). A failure is logged and left to the sweeper; the answer stays 202.
     if (options.fanOut === "queued") fanOutRequestQueue.add(db, source.workspaceId, stored.acceptedIds);
     else await requestFanOut(db, source.workspaceId, stored.acceptedIds);
+    // A replay repeats an earlier answer: its events were counted then.
+    recordIngest(sourceFormat, stored.replayed ? { accepted: 0, duplicates: 0 } : stored.body, elapsedSeconds(startedAt));
+    log.debug({ sourceId: source.id, format: sourceFormat, status: stored.status, accepted: stored.body.accepted, duplicates: stored.body.duplicates, replayed: stored.replayed }, "events ingested");
     return { status: stored.status, headers: stored.replayed ? { "idempotent-replayed": "true" } : {}, body: stored.body };
   } catch (error) {
-    if (error instanceof IngestError) return error.toAnswer();
+    if (error instanceof IngestError) {
+      recordIngest(sourceFormat, { refused: error.code }, elapsedSeconds(startedAt));
+      log.debug({ format: sourceFormat, status: error.status, code: error.code }, "ingest request refused");
+      return error.toAnswer();
+    }
     // Logged, counted and its notice sent before the 500 goes out (bounded in time, never throws).
     await reportException(db, error, { origin: "POST /api/ingest", workspaceId });
+    recordIngest(sourceFormat, { refused: "internal_error" }, elapsedSeconds(startedAt));
     return new IngestError(500, "internal_error", "The events could not be stored; nothing from this request was kept. Retry later.").toAnswer();
   }
+}
+
+function elapsedSeconds(startedAt: number): number {
+  return (performance.now() - startedAt) / 1000;
 }
 
 /** The same for a fetch-style Request (tests, and any Web-standard server). */

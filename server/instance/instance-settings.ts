@@ -7,6 +7,9 @@ import { getMailFrom } from "@/server/config/runtime";
 import type { DbOrTx } from "@/server/db/client";
 import { instanceSettings } from "@/server/db/schema";
 import { DEFAULT_EXCEPTION_WINDOW_SECONDS, type UpdateInstanceSettingsInput } from "./instance-schemas";
+import { getLogger } from "@/server/observability/logger";
+
+const log = getLogger("exceptions");
 
 /** The exception webhook is sealed like a channel secret, bound to this one row. */
 const teamsUrlBinding: SecretBinding = { workspaceId: "instance", channelId: "exception-teams-url" };
@@ -84,7 +87,7 @@ export function openExceptionTeamsUrl(sealed: string | null, secretsKeyId: strin
   try {
     return openSecrets<{ url: string }>({ secrets: sealed, secretsKeyId }, teamsUrlBinding).url;
   } catch (error) {
-    console.error("[exceptions] the exception Teams webhook cannot be opened:", error instanceof Error ? error.message : error);
+    log.error({ err: error }, "the exception Teams webhook cannot be opened");
     return null;
   }
 }

@@ -1,9 +1,22 @@
-import { eventType, Inngest } from "inngest";
+import { eventType, Inngest, Middleware } from "inngest";
 import { z } from "zod";
 import { getRuntimeMode } from "@/server/config/runtime";
+import { runWithLogContext } from "@/server/observability/log-context";
+import { getLogger } from "@/server/observability/logger";
+
+/**
+ * Under Inngest, every line logged while a function runs carries its function and run ids (the
+ * inline runner does the same for the runs it executes).
+ */
+class JobLogContextMiddleware extends Middleware.BaseMiddleware {
+  readonly id = "tocsin-job-log-context";
+  override wrapFunctionHandler({ ctx, fn, next }: Middleware.WrapFunctionHandlerArgs): Promise<unknown> {
+    return runWithLogContext({ functionId: fn.id(), runId: ctx.runId }, () => next());
+  }
+}
 
 /** The Inngest app. Every job function is defined on it, whichever engine ends up running it. */
-export const inngest = new Inngest({ id: "tocsin" });
+export const inngest = new Inngest({ id: "tocsin", logger: getLogger("jobs"), middleware: [JobLogContextMiddleware] });
 
 /** The most event ids one job event carries; bigger sets are split into several job events. */
 export const MAX_EVENT_IDS_PER_JOB_EVENT = 500;

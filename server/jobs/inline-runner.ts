@@ -2,6 +2,8 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import { CronExpressionParser } from "cron-parser";
 import { durationToMs, EventType, internalEvents, NonRetriableError, serializeError, StepError, type InngestFunction, type StandardSchemaV1 } from "inngest";
+import { runWithLogContext } from "@/server/observability/log-context";
+import { getLogger } from "@/server/observability/logger";
 import { jobClock, type Clock } from "./job-clock";
 
 export type { Clock };
@@ -101,7 +103,7 @@ export class InlineRunner {
     this.clock = options.clock ?? jobClock();
     this.backoffMs = options.backoffMs ?? exponentialBackoff;
     this.maxConcurrentRuns = options.maxConcurrentRuns ?? DEFAULT_MAX_CONCURRENT_RUNS;
-    this.logger = options.logger ?? console;
+    this.logger = options.logger ?? getLogger("jobs");
   }
 
   /** Schedules the cron-triggered functions. */
@@ -170,7 +172,8 @@ export class InlineRunner {
       const [run] = this.ready.splice(index, 1) as [Run];
       this.active++;
       this.takeSlots(run, 1);
-      void this.advance(run)
+      // Every line logged while the run executes carries its function and run ids.
+      void runWithLogContext({ functionId: run.definition.id, runId: run.id }, () => this.advance(run))
         .catch((error: unknown) => this.logger.error(`[jobs] ${run.definition.id}: the inline job runner failed (run ${run.id}):`, error))
         .finally(() => {
           this.active--;

@@ -4,6 +4,9 @@ import type { Db } from "@/server/db/client";
 import { events } from "@/server/db/schema";
 import { eventsIngested, MAX_EVENT_IDS_PER_JOB_EVENT, type EventsIngestedJobEvent } from "./client";
 import { JobRunnerUnavailableError, sendJobEvent } from "./send-event";
+import { getLogger } from "@/server/observability/logger";
+
+const log = getLogger("jobs");
 
 /** Job events asking to fan out these events of one workspace, at most MAX_EVENT_IDS_PER_JOB_EVENT ids each. */
 export function fanOutEvents(workspaceId: string, eventIds: readonly string[]): EventsIngestedJobEvent[] {
@@ -43,10 +46,10 @@ export async function requestFanOut(db: Db, workspaceId: string, eventIds: reado
   } catch (error) {
     if (error instanceof JobRunnerUnavailableError) {
       // Scripts and tests run without a runner; say it once, not per request.
-      if (!warnedNoRunner) console.warn(`[jobs] ${error.message}; new events are left for the fan-out sweeper`);
+      if (!warnedNoRunner) log.warn(`${error.message}; new events are left for the fan-out sweeper`);
       warnedNoRunner = true;
     } else {
-      console.error(`[jobs] fan-out request for ${eventIds.length} event(s) of workspace ${workspaceId} failed; the sweeper will resend:`, error);
+      log.error({ err: error, workspaceId, events: eventIds.length }, `fan-out request for ${eventIds.length} event(s) of workspace ${workspaceId} failed; the sweeper will resend`);
     }
     return false;
   }

@@ -2,6 +2,9 @@ import { Environment, type ASTNode, type ParseResult } from "@marcbachmann/cel-j
 import { severities } from "@/server/events/severities";
 import { BoundedCache } from "./bounded-cache";
 import { MAX_CEL_LENGTH, type MatchableEvent } from "./rule-definition";
+import { getLogger } from "@/server/observability/logger";
+
+const log = getLogger("rules");
 
 /*
  * CEL conditions: "the rest" of a rule that field matchers cannot say, such as
@@ -293,7 +296,7 @@ function isMeterEngaged(): boolean {
     } catch (error) {
       meterEngaged = error === budgetExceeded;
     }
-    if (!meterEngaged) console.error("[rules] the CEL step meter is not engaged; CEL conditions will not match");
+    if (!meterEngaged) log.error("the CEL step meter is not engaged; CEL conditions will not match");
   }
   return meterEngaged;
 }

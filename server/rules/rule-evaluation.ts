@@ -2,6 +2,9 @@ import { BoundedCache } from "./bounded-cache";
 import { compileRule, type CompiledRule, type RuleIssue } from "./compile-rule";
 import { isEventMatched, matchEvent, type MatchResult } from "./match-event";
 import type { MatchableEvent, RuleConditions } from "./rule-definition";
+import { getLogger } from "@/server/observability/logger";
+
+const log = getLogger("rules");
 
 /*
  * Where stored rules meet the matcher (compile-rule.ts, match-event.ts): checking a definition on
@@ -57,7 +60,7 @@ export function compileStoredRule(rule: { id: string; updatedAt: Date | string; 
   if (!compiled) {
     const result = compileRule({ triggers: rule.triggers, conditions: rule.conditions });
     compiled = result.ok ? { rule: result.rule } : { error: result.errors.map((e) => `${e.path}: ${e.message}`).join("; ") };
-    if ("error" in compiled) console.warn(`[rules] rule ${rule.id} no longer compiles and matches nothing: ${compiled.error}`);
+    if ("error" in compiled) log.warn({ ruleId: rule.id }, `rule ${rule.id} no longer compiles and matches nothing: ${compiled.error}`);
     compiledRules.set(key, compiled);
   }
   return compiled;

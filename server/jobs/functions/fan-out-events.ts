@@ -1,4 +1,5 @@
 import { writeFanOut } from "@/server/fan-out/write-fan-out";
+import { recordFanOutLag } from "@/server/observability/metrics";
 import { eventsIngested, inngest } from "../client";
 import { jobDb } from "../job-db";
 import { deliveryRequests } from "../request-deliveries";
@@ -21,7 +22,12 @@ export const fanOutIngestedEvents = inngest.createFunction(
     const { workspaceId, eventIds } = event.data;
     // One step: each insert statement also signals the inboxes it changed, so a retry inserts
     // and signals exactly what is still missing.
-    const written = await step.run("write-notifications", () => writeFanOut(jobDb(), workspaceId, eventIds));
+    const written = await step.run("write-notifications", async () => {
+      const result = await writeFanOut(jobDb(), workspaceId, eventIds);
+      // Inside the step: measured once per write, not again on each replay of the function.
+      recordFanOutLag(eventIds);
+      return result;
+    });
     for (let i = 0; i < written.deliveries.length; i += DELIVERY_REQUESTS_PER_SEND) {
       await step.sendEvent("request-deliveries", deliveryRequests(workspaceId, written.deliveries.slice(i, i + DELIVERY_REQUESTS_PER_SEND)));
     }
