@@ -25,7 +25,8 @@ export function messageIdOf(deliveryId: string): string {
 /**
  * Inserts deliveries due at `dueAt` in one statement under the (event, rule, channel) key: a row
  * already there is skipped, so the fan-out may run any number of times. Returns the new ones —
- * the deliveries to request now.
+ * the deliveries to request now. Every row is re-checked against `workspaceId`: its event,
+ * channel, rule and batch are the workspace's, or the row is left out.
  */
 export async function insertDeliveries(db: DbOrTx, workspaceId: string, rows: readonly DeliveryRow[], dueAt: Date): Promise<RequestedDelivery[]> {
   if (rows.length === 0) return [];
@@ -37,6 +38,10 @@ export async function insertDeliveries(db: DbOrTx, workspaceId: string, rows: re
         from unnest(${column("id")}::uuid[], ${column("eventId")}::uuid[], ${column("ruleId")}::uuid[], ${column("channelId")}::uuid[],
                     ${toArrayLiteral(rows.map((row) => messageIdOf(row.id)))}::text[], ${column("batchId")}::uuid[])
              as d(id, event_id, rule_id, channel_id, message_id, batch_id)
+        where exists (select 1 from events e where e.id = d.event_id and e.workspace_id = ${workspaceId}::uuid)
+          and exists (select 1 from channels c where c.id = d.channel_id and c.workspace_id = ${workspaceId}::uuid)
+          and (d.rule_id is null or exists (select 1 from rules r where r.id = d.rule_id and r.workspace_id = ${workspaceId}::uuid))
+          and (d.batch_id is null or exists (select 1 from notification_batches b where b.id = d.batch_id and b.workspace_id = ${workspaceId}::uuid))
         on conflict do nothing
         returning id, channel_id`,
   );

@@ -82,7 +82,8 @@ function prepareClaimQuery(db: Db) {
       delivery: { id: claimed.id, messageId: claimed.messageId, attempts: claimed.attempts, seriesStartAttempts: claimed.seriesStartAttempts, batchId: claimed.batchId },
       // The rule's throttle held back this many like it since it last notified (a primary-key probe).
       suppressed: sql<number>`coalesce((select ${ruleThrottleHits.suppressedBefore} from ${ruleThrottleHits}
-        where ${ruleThrottleHits.ruleId} = ${claimed.ruleId} and ${ruleThrottleHits.eventId} = ${claimed.eventId}), 0)`.mapWith(Number),
+        where ${ruleThrottleHits.ruleId} = ${claimed.ruleId} and ${ruleThrottleHits.eventId} = ${claimed.eventId}
+          and ${ruleThrottleHits.workspaceId} = ${claimed.workspaceId}), 0)`.mapWith(Number),
       event: eventColumns,
       sourceName: intakeSources.name,
       rule: { id: rules.id, name: rules.name },

@@ -27,7 +27,7 @@ export async function archiveExpiredNotifications(db: Db, workspaceId: string, d
   const rows = await queryRows<{ id: string }>(
     db,
     sql`update ${notifications} set archived_at = now()
-        where id in (
+        where workspace_id = ${workspaceId} and id in (
           select id from ${notifications}
           where workspace_id = ${workspaceId} and archived_at is null and created_at < now() - make_interval(days => ${days}::int)
           order by created_at
@@ -58,7 +58,7 @@ export async function archiveNotificationsOverCap(db: Db, workspaceId: string, c
           where n.workspace_id = ${workspaceId} and n.archived_at is null
         )
         update ${notifications} set archived_at = now()
-        where id in (select id from ranked where position <= excess limit ${limit})
+        where workspace_id = ${workspaceId} and id in (select id from ranked where position <= excess limit ${limit})
         returning id`,
   );
   return rows.length;

@@ -24,6 +24,8 @@ export type NotificationRow = {
  * One statement: inserts the rows (unnested from eight arrays; a row already there is skipped)
  * and NOTIFYs the inbox channel once per user who got something new, so that a retry after a
  * failure inserts and signals exactly what is missing. Returns the count and those users.
+ * Every row is re-checked against `workspaceId`: its event, rule and community are the
+ * workspace's and its user a member, or the row is left out (a job's ids are never trusted).
  */
 export async function insertNotificationsAndSignal(db: DbOrTx, workspaceId: string, rows: readonly NotificationRow[]) {
   if (rows.length === 0) return { inserted: 0, userIds: [] as string[] };
@@ -32,10 +34,16 @@ export async function insertNotificationsAndSignal(db: DbOrTx, workspaceId: stri
     db,
     sql`with inserted as (
           insert into notifications (id, workspace_id, user_id, event_id, rule_id, community_id, severity, batch_id)
-          select * from unnest(
+          select n.id, n.workspace_id, n.user_id, n.event_id, n.rule_id, n.community_id, n.severity, n.batch_id
+          from unnest(
             ${toArrayLiteral(rows.map(() => uuidv7()))}::uuid[], ${column("workspaceId")}::uuid[], ${column("userId")}::uuid[],
             ${column("eventId")}::uuid[], ${column("ruleId")}::uuid[], ${column("communityId")}::uuid[], ${column("severity")}::text[],
-            ${column("batchId")}::uuid[])
+            ${column("batchId")}::uuid[]) as n(id, workspace_id, user_id, event_id, rule_id, community_id, severity, batch_id)
+          where n.workspace_id = ${workspaceId}::uuid
+            and exists (select 1 from events e where e.id = n.event_id and e.workspace_id = n.workspace_id)
+            and exists (select 1 from memberships m where m.user_id = n.user_id and m.workspace_id = n.workspace_id)
+            and (n.rule_id is null or exists (select 1 from rules r where r.id = n.rule_id and r.workspace_id = n.workspace_id))
+            and (n.community_id is null or exists (select 1 from communities c where c.id = n.community_id and c.workspace_id = n.workspace_id))
           on conflict do nothing
           returning user_id
         ), per_user as (

@@ -70,7 +70,10 @@ export async function deleteExpiredEvents(db: Db, workspaceId: string, receivedB
     .from(events)
     .where(and(eq(events.workspaceId, workspaceId), lt(events.receivedAt, receivedBefore)))
     .limit(limit);
-  const deleted = await db.delete(events).where(inArray(events.id, batch)).returning({ id: events.id });
+  const deleted = await db
+    .delete(events)
+    .where(and(eq(events.workspaceId, workspaceId), inArray(events.id, batch)))
+    .returning({ id: events.id });
   return deleted.length;
 }
 

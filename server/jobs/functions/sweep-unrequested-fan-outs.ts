@@ -2,10 +2,9 @@ import { and, asc, isNull, lt, sql } from "drizzle-orm";
 import { cron } from "inngest";
 import type { Db } from "@/server/db/client";
 import { events } from "@/server/db/schema";
-import { toUuidArray } from "@/server/db/sql-arrays";
 import { inngest } from "../client";
 import { jobDb } from "../job-db";
-import { fanOutEvents } from "../request-fan-out";
+import { fanOutEvents, markFanOutRequested } from "../request-fan-out";
 
 /** Younger events may still be on their way through `requestFanOut`. */
 export const SWEEP_MIN_AGE_SECONDS = 30;
@@ -35,7 +34,12 @@ export const sweepUnrequestedFanOuts = inngest.createFunction(
         `resend-${round}`,
         [...idsByWorkspace].flatMap(([workspaceId, ids]) => fanOutEvents(workspaceId, ids)),
       );
-      await step.run(`mark-requested-${round}`, () => markRequested(jobDb(), found.map((row) => row.id)));
+      await step.run(`mark-requested-${round}`, async () => {
+        // Each event is marked within the workspace it was found in, as every job write is.
+        let marked = 0;
+        for (const [workspaceId, ids] of idsByWorkspace) marked += await markFanOutRequested(jobDb(), workspaceId, ids);
+        return marked;
+      });
       resent += found.length;
       if (found.length < SWEEP_ROUND_SIZE) break;
     }
@@ -51,13 +55,4 @@ export function findUnrequestedFanOuts(db: Db, limit: number) {
     .where(and(isNull(events.fannedOutAt), lt(events.receivedAt, sql`now() - ${sql.raw(`interval '${SWEEP_MIN_AGE_SECONDS} seconds'`)}`)))
     .orderBy(asc(events.receivedAt))
     .limit(limit);
-}
-
-async function markRequested(db: Db, ids: string[]): Promise<number> {
-  const marked = await db
-    .update(events)
-    .set({ fannedOutAt: sql`now()` })
-    .where(and(sql`${events.id} = any(${toUuidArray(ids)})`, isNull(events.fannedOutAt)))
-    .returning({ id: events.id });
-  return marked.length;
 }
