@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 // `npm run bench:ingest`: the production server's ingest URL (`npm start`, after `next build`) against a bare
 // node:http + database baseline doing the same authentication, parsing, validation and insert,
 // at the same concurrency, in one run. PostgreSQL by default (DATABASE_URL, default
@@ -99,7 +100,12 @@ async function startServers(database: PhaseReport["database"]) {
     const app = await createPostgresDatabase(serverUrl, appName, `app-${label}`);
     cleanups.push(() => dropPostgresDatabase(serverUrl, baseName));
     const base = await createPostgresDatabase(serverUrl, baseName, `base-${label}`);
-    appDb = { env: { DATABASE_URL: app.url, AUTH_SECRET: "bench-secret-for-a-throwaway-database-0123456789" }, source: app.source, describe: appName };
+    appDb = {
+      // Server mode requires the channel-secret key; a throwaway one suits a throwaway database.
+      env: { DATABASE_URL: app.url, AUTH_SECRET: "bench-secret-for-a-throwaway-database-0123456789", TOCSIN_ENCRYPTION_KEY: randomBytes(32).toString("base64") },
+      source: app.source,
+      describe: appName,
+    };
     baseDb = { env: { BENCH_BASELINE_DATABASE_URL: base.url }, source: base.source, describe: baseName };
   } else {
     const appDir = mkdtempSync(path.join(os.tmpdir(), "tocsin-bench-app-"));
