@@ -31,17 +31,28 @@ export function messageIdOf(deliveryId: string): string {
 export async function insertDeliveries(db: DbOrTx, workspaceId: string, rows: readonly DeliveryRow[], dueAt: Date): Promise<RequestedDelivery[]> {
   if (rows.length === 0) return [];
   const column = <K extends keyof DeliveryRow>(key: K) => toArrayLiteral(rows.map((row) => row[key] ?? null));
+  // Each distinct id is checked once, by its primary key within the workspace.
+  const distinct = <K extends keyof DeliveryRow>(key: K) => toArrayLiteral([...new Set(rows.map((row) => row[key] ?? null).filter((id) => id !== null))]);
   const inserted = await queryRows<{ id: string; channel_id: string }>(
     db,
-    sql`insert into deliveries (id, workspace_id, event_id, rule_id, channel_id, message_id, batch_id, next_attempt_at, created_at, updated_at)
+    sql`with own_events as materialized (
+          select id from events where workspace_id = ${workspaceId}::uuid and id = any(${distinct("eventId")}::uuid[])
+        ), own_channels as materialized (
+          select id from channels where workspace_id = ${workspaceId}::uuid and id = any(${distinct("channelId")}::uuid[])
+        ), own_rules as materialized (
+          select id from rules where workspace_id = ${workspaceId}::uuid and id = any(${distinct("ruleId")}::uuid[])
+        ), own_batches as materialized (
+          select id from notification_batches where workspace_id = ${workspaceId}::uuid and id = any(${distinct("batchId")}::uuid[])
+        )
+        insert into deliveries (id, workspace_id, event_id, rule_id, channel_id, message_id, batch_id, next_attempt_at, created_at, updated_at)
         select d.id, ${workspaceId}::uuid, d.event_id, d.rule_id, d.channel_id, d.message_id, d.batch_id, ${dueAt.toISOString()}::timestamptz, now(), now()
         from unnest(${column("id")}::uuid[], ${column("eventId")}::uuid[], ${column("ruleId")}::uuid[], ${column("channelId")}::uuid[],
                     ${toArrayLiteral(rows.map((row) => messageIdOf(row.id)))}::text[], ${column("batchId")}::uuid[])
              as d(id, event_id, rule_id, channel_id, message_id, batch_id)
-        where exists (select 1 from events e where e.id = d.event_id and e.workspace_id = ${workspaceId}::uuid)
-          and exists (select 1 from channels c where c.id = d.channel_id and c.workspace_id = ${workspaceId}::uuid)
-          and (d.rule_id is null or exists (select 1 from rules r where r.id = d.rule_id and r.workspace_id = ${workspaceId}::uuid))
-          and (d.batch_id is null or exists (select 1 from notification_batches b where b.id = d.batch_id and b.workspace_id = ${workspaceId}::uuid))
+        where d.event_id in (select id from own_events)
+          and d.channel_id in (select id from own_channels)
+          and (d.rule_id is null or d.rule_id in (select id from own_rules))
+          and (d.batch_id is null or d.batch_id in (select id from own_batches))
         on conflict do nothing
         returning id, channel_id`,
   );

@@ -30,9 +30,19 @@ export type NotificationRow = {
 export async function insertNotificationsAndSignal(db: DbOrTx, workspaceId: string, rows: readonly NotificationRow[]) {
   if (rows.length === 0) return { inserted: 0, userIds: [] as string[] };
   const column = <K extends keyof NotificationRow>(key: K) => toArrayLiteral(rows.map((row) => row[key] ?? null));
+  // Each distinct id is checked once, by its primary or unique key within the workspace.
+  const distinct = <K extends keyof NotificationRow>(key: K) => toArrayLiteral([...new Set(rows.map((row) => row[key] ?? null).filter((id) => id !== null))]);
   const result = await queryRows<{ user_id: string; inserted: number }>(
     db,
-    sql`with inserted as (
+    sql`with own_events as materialized (
+          select id from events where workspace_id = ${workspaceId}::uuid and id = any(${distinct("eventId")}::uuid[])
+        ), members as materialized (
+          select user_id from memberships where workspace_id = ${workspaceId}::uuid and user_id = any(${distinct("userId")}::uuid[])
+        ), own_rules as materialized (
+          select id from rules where workspace_id = ${workspaceId}::uuid and id = any(${distinct("ruleId")}::uuid[])
+        ), own_communities as materialized (
+          select id from communities where workspace_id = ${workspaceId}::uuid and id = any(${distinct("communityId")}::uuid[])
+        ), inserted as (
           insert into notifications (id, workspace_id, user_id, event_id, rule_id, community_id, severity, batch_id)
           select n.id, n.workspace_id, n.user_id, n.event_id, n.rule_id, n.community_id, n.severity, n.batch_id
           from unnest(
@@ -40,10 +50,10 @@ export async function insertNotificationsAndSignal(db: DbOrTx, workspaceId: stri
             ${column("eventId")}::uuid[], ${column("ruleId")}::uuid[], ${column("communityId")}::uuid[], ${column("severity")}::text[],
             ${column("batchId")}::uuid[]) as n(id, workspace_id, user_id, event_id, rule_id, community_id, severity, batch_id)
           where n.workspace_id = ${workspaceId}::uuid
-            and exists (select 1 from events e where e.id = n.event_id and e.workspace_id = n.workspace_id)
-            and exists (select 1 from memberships m where m.user_id = n.user_id and m.workspace_id = n.workspace_id)
-            and (n.rule_id is null or exists (select 1 from rules r where r.id = n.rule_id and r.workspace_id = n.workspace_id))
-            and (n.community_id is null or exists (select 1 from communities c where c.id = n.community_id and c.workspace_id = n.workspace_id))
+            and n.event_id in (select id from own_events)
+            and n.user_id in (select user_id from members)
+            and (n.rule_id is null or n.rule_id in (select id from own_rules))
+            and (n.community_id is null or n.community_id in (select id from own_communities))
           on conflict do nothing
           returning user_id
         ), per_user as (
