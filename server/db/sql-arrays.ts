@@ -16,3 +16,8 @@ export function toUuidArray(ids: readonly string[]) {
 export function toArrayLiteral(values: readonly (string | number | null)[]): string {
   return `{${values.map((value) => (value === null ? "NULL" : `"${String(value).replace(/["\\]/g, "\\$&")}"`)).join(",")}}`;
 }
+
+/** The distinct non-null values as one array parameter: each is then looked up once, however many rows repeat it. */
+export function toDistinctArrayLiteral(values: readonly (string | null | undefined)[]): string {
+  return toArrayLiteral([...new Set(values.filter((value): value is string => value !== null && value !== undefined))]);
+}

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/server/db/client";
 import { queryRows } from "@/server/db/query-rows";
-import { toArrayLiteral } from "@/server/db/sql-arrays";
+import { toArrayLiteral, toDistinctArrayLiteral } from "@/server/db/sql-arrays";
 
 /** Rows per INSERT (sent as column arrays, whatever the count). */
 export const DELIVERY_INSERT_BATCH = 5_000;
@@ -32,7 +32,7 @@ export async function insertDeliveries(db: DbOrTx, workspaceId: string, rows: re
   if (rows.length === 0) return [];
   const column = <K extends keyof DeliveryRow>(key: K) => toArrayLiteral(rows.map((row) => row[key] ?? null));
   // Each distinct id is checked once, by its primary key within the workspace.
-  const distinct = <K extends keyof DeliveryRow>(key: K) => toArrayLiteral([...new Set(rows.map((row) => row[key] ?? null).filter((id) => id !== null))]);
+  const distinct = (key: keyof DeliveryRow) => toDistinctArrayLiteral(rows.map((row) => row[key] as string | null | undefined));
   const inserted = await queryRows<{ id: string; channel_id: string }>(
     db,
     sql`with own_events as materialized (

@@ -24,31 +24,30 @@ type HeldRow = { user_id: string | null; channel_id: string | null; event_id: st
  */
 export async function releaseDueBatches(db: Db, now: Date, limit = RELEASE_BATCHES_PER_ROUND): Promise<ReleasedBatch[]> {
   const at = now.toISOString();
-  const due = await executeRows<{ id: string }>(
+  const due = await executeRows<{ id: string; workspace_id: string }>(
     db,
-    sql`select b.id from notification_batches b
+    sql`select b.id, b.workspace_id from notification_batches b
         left join source_maintenance_windows w on w.id = b.maintenance_window_id and w.workspace_id = b.workspace_id
         where b.released_at is null and (b.release_at <= ${at}::timestamptz or w.ends_at <= ${at}::timestamptz)
         order by b.release_at
         limit ${limit}`,
   );
   const released: ReleasedBatch[] = [];
-  for (const { id } of due) {
-    const batch = await db.transaction((tx) => releaseBatch(tx, id, now));
+  for (const { id, workspace_id: workspaceId } of due) {
+    const batch = await db.transaction((tx) => releaseBatch(tx, workspaceId, id, now));
     if (batch) released.push(batch);
   }
   return released;
 }
 
-async function releaseBatch(tx: DbOrTx, batchId: string, now: Date): Promise<ReleasedBatch | null> {
-  const [batch] = await executeRows<{ workspace_id: string; reason: BatchReason; rule_id: string | null }>(
+async function releaseBatch(tx: DbOrTx, workspaceId: string, batchId: string, now: Date): Promise<ReleasedBatch | null> {
+  const [batch] = await executeRows<{ reason: BatchReason; rule_id: string | null }>(
     tx,
     sql`update notification_batches set released_at = ${now.toISOString()}::timestamptz
-        where id = ${batchId} and released_at is null
-        returning workspace_id, reason, rule_id`,
+        where workspace_id = ${workspaceId} and id = ${batchId} and released_at is null
+        returning reason, rule_id`,
   );
   if (!batch) return null; // another runner released it
-  const workspaceId = batch.workspace_id;
   const held = await executeRows<HeldRow>(
     tx,
     sql`select h.user_id, h.channel_id, h.event_id, e.severity, e.community_id

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
 import type { DbOrTx } from "@/server/db/client";
 import { queryRows } from "@/server/db/query-rows";
-import { toArrayLiteral } from "@/server/db/sql-arrays";
+import { toArrayLiteral, toDistinctArrayLiteral } from "@/server/db/sql-arrays";
 import type { Severity } from "@/server/events/severities";
 import { INBOX_CHANNEL } from "./realtime";
 
@@ -31,7 +31,7 @@ export async function insertNotificationsAndSignal(db: DbOrTx, workspaceId: stri
   if (rows.length === 0) return { inserted: 0, userIds: [] as string[] };
   const column = <K extends keyof NotificationRow>(key: K) => toArrayLiteral(rows.map((row) => row[key] ?? null));
   // Each distinct id is checked once, by its primary or unique key within the workspace.
-  const distinct = <K extends keyof NotificationRow>(key: K) => toArrayLiteral([...new Set(rows.map((row) => row[key] ?? null).filter((id) => id !== null))]);
+  const distinct = (key: keyof NotificationRow) => toDistinctArrayLiteral(rows.map((row) => row[key] as string | null | undefined));
   const result = await queryRows<{ user_id: string; inserted: number }>(
     db,
     sql`with own_events as materialized (
