@@ -50,3 +50,24 @@ export function isInngestConfigured(): boolean {
   if (getRuntimeMode() !== "server") return false;
   return Boolean(process.env.INNGEST_EVENT_KEY || process.env.INNGEST_DEV || process.env.INNGEST_BASE_URL);
 }
+
+/** Where the inline runner keeps job events: this process's memory, or a queue shared through PostgreSQL. */
+export type JobQueueMode = "memory" | "postgres";
+
+/**
+ * TOCSIN_JOB_QUEUE: `postgres` lets N instances without Inngest share the inline runner's work
+ * (server/jobs/postgres-job-queue.ts); `memory` (the default) keeps each process's to itself.
+ * Throws, for the start-up to report, on a value that cannot work here.
+ */
+export function jobQueueMode(): JobQueueMode {
+  const setting = process.env.TOCSIN_JOB_QUEUE?.trim() || "memory";
+  if (setting !== "memory" && setting !== "postgres") throw new Error(`TOCSIN_JOB_QUEUE must be "memory" or "postgres", not "${setting}"`);
+  if (setting === "memory") return setting;
+  if (getRuntimeMode() !== "server") {
+    throw new Error("TOCSIN_JOB_QUEUE=postgres shares jobs between instances through PostgreSQL: it needs server mode (DATABASE_URL); embedded mode (PGlite) serves one process");
+  }
+  if (isInngestConfigured()) {
+    throw new Error("TOCSIN_JOB_QUEUE=postgres is for running jobs without Inngest, but Inngest is configured (INNGEST_EVENT_KEY, INNGEST_DEV or INNGEST_BASE_URL): unset one or the other");
+  }
+  return setting;
+}

@@ -4,7 +4,9 @@ import { CronExpressionParser } from "cron-parser";
 import { durationToMs, EventType, internalEvents, NonRetriableError, serializeError, StepError, type InngestFunction, type StandardSchemaV1 } from "inngest";
 import { runWithLogContext } from "@/server/observability/log-context";
 import { getLogger } from "@/server/observability/logger";
+import { recordJobEventsHandedOver, recordJobRun } from "@/server/observability/metrics";
 import { jobClock, type Clock } from "./job-clock";
+import type { SharedJobQueue } from "./postgres-job-queue";
 
 export type { Clock };
 
@@ -19,6 +21,12 @@ export type { Clock };
  *
  * Runs live in memory only. Durable truth is in Postgres, so work lost with the process is found
  * again by the cron functions (e.g. the fan-out sweeper).
+ *
+ * Alone, a runner keeps the events it is sent in this process. Given a shared queue
+ * (TOCSIN_JOB_QUEUE=postgres, see postgres-job-queue.ts), several runners — one per app instance —
+ * act as one engine: events handed over go to the queue and each is claimed by one runner while
+ * it has room, and each cron tick runs on the one runner that claims it. Concurrency limits stay
+ * per runner, so per instance.
  */
 
 /** An event as a function receives it. */
@@ -41,10 +49,22 @@ export type InlineRunnerOptions = {
    */
   maxConcurrentRuns?: number;
   logger?: RunnerLogger;
+  /** Share events and cron ticks with the other instances' runners through this queue. */
+  sharedQueue?: SharedJobQueue;
+  /** With a shared queue: how often to look for events when no signal came (the LISTEN's fallback). */
+  claimIntervalMs?: number;
+  /**
+   * With a shared queue: claimed runs kept waiting here for a concurrency key's slot at most, so
+   * that one slow channel's deliveries fill neither this runner (other events are still claimed)
+   * nor its memory (past this, they stay in the queue for another instance).
+   */
+  maxWaitingRuns?: number;
 };
 
 /** Runs executing at once unless the runner is told otherwise (see InlineRunnerOptions). */
 export const DEFAULT_MAX_CONCURRENT_RUNS = 32;
+const DEFAULT_CLAIM_INTERVAL_MS = 1_000;
+const DEFAULT_MAX_WAITING_RUNS = 8 * DEFAULT_MAX_CONCURRENT_RUNS;
 
 const BACKOFF_BASE_MS = 1_000;
 const BACKOFF_CAP_MS = 5 * 60_000;
@@ -86,6 +106,9 @@ export class InlineRunner {
   private readonly backoffMs: (retry: number) => number;
   private readonly maxConcurrentRuns: number;
   private readonly logger: RunnerLogger;
+  private readonly sharedQueue: SharedJobQueue | undefined;
+  private readonly claimIntervalMs: number;
+  private readonly maxWaitingRuns: number;
   /** Runs start outside the async context of whoever sent the event (e.g. a request). */
   private readonly detached = AsyncLocalStorage.snapshot();
   private readonly ready: Run[] = [];
@@ -97,6 +120,14 @@ export class InlineRunner {
   private pumpScheduled = false;
   private started = false;
   private stopped = false;
+  /** Shared queue: the claim in flight, whether to claim again when it ends, and whether rows may be waiting. */
+  private claiming: Promise<void> | null = null;
+  private claimAgain = false;
+  private queueMayHaveMore = false;
+  /** Shared queue: cron ticks being claimed now (a run may follow). */
+  private pendingTickClaims = 0;
+  private stopPolling: (() => void) | null = null;
+  private unlisten: Promise<(() => Promise<void>) | null> = Promise.resolve(null);
 
   constructor(options: InlineRunnerOptions) {
     this.definitions = options.functions.map(describeFunction);
@@ -104,15 +135,19 @@ export class InlineRunner {
     this.backoffMs = options.backoffMs ?? exponentialBackoff;
     this.maxConcurrentRuns = options.maxConcurrentRuns ?? DEFAULT_MAX_CONCURRENT_RUNS;
     this.logger = options.logger ?? getLogger("jobs");
+    this.sharedQueue = options.sharedQueue;
+    this.claimIntervalMs = options.claimIntervalMs ?? DEFAULT_CLAIM_INTERVAL_MS;
+    this.maxWaitingRuns = options.maxWaitingRuns ?? DEFAULT_MAX_WAITING_RUNS;
   }
 
-  /** Schedules the cron-triggered functions. */
+  /** Schedules the cron-triggered functions and, with a shared queue, starts claiming from it. */
   start(): void {
     if (this.started || this.stopped) return;
     this.started = true;
     for (const definition of this.definitions) {
       for (const cron of definition.crons) this.scheduleCron(definition, cron);
     }
+    if (this.sharedQueue) this.startClaiming(this.sharedQueue);
   }
 
   /** Cancels schedules and waiting runs, and waits for the runs executing now to finish. */
@@ -121,24 +156,120 @@ export class InlineRunner {
     for (const cancel of this.timers) cancel();
     this.timers.clear();
     this.ready.length = 0;
+    this.stopPolling?.();
+    this.stopPolling = null;
+    const unlisten = await this.unlisten;
+    await unlisten?.().catch(() => {});
     await this.quiet();
   }
 
   /**
-   * Accepts events and returns their ids at once; the functions they trigger run later, never
-   * inside the caller.
+   * Accepts events into this process and returns their ids at once; the functions they trigger
+   * run later, never inside the caller. (Events to share with the other instances go through
+   * `handOver`.)
    */
   send(events: EventToSend | readonly EventToSend[]): string[] {
     if (this.stopped) throw new Error("The inline job runner is stopped");
-    const received = (Array.isArray(events) ? events : [events]).map(
+    const received = this.stamp(events);
+    this.accept(received);
+    return received.map((event) => event.id);
+  }
+
+  /**
+   * Hands events over to whichever runner will run them: with a shared queue, resolves once they
+   * are committed to it (and throws if they were not: nothing is reported as handed over that is
+   * not); otherwise as `send`. The functions run later, never inside the caller.
+   */
+  async handOver(events: EventToSend | readonly EventToSend[]): Promise<string[]> {
+    if (this.stopped) throw new Error("The inline job runner is stopped");
+    const received = this.stamp(events);
+    if (this.sharedQueue) await this.sharedQueue.enqueue(received);
+    else this.accept(received);
+    recordJobEventsHandedOver(received);
+    return received.map((event) => event.id);
+  }
+
+  private stamp(events: EventToSend | readonly EventToSend[]): RunnerEvent[] {
+    return (Array.isArray(events) ? events : [events]).map(
       (event: EventToSend): RunnerEvent => ({ id: event.id ?? randomUUID(), name: event.name, data: event.data ?? {}, ts: event.ts ?? this.clock.now() }),
     );
+  }
+
+  private accept(received: readonly RunnerEvent[]): void {
     for (const event of received) {
       for (const definition of this.definitions) {
         if (definition.events.some((trigger) => triggerMatches(trigger.name, event.name))) this.enqueue(this.newRun(definition, event));
       }
     }
-    return received.map((event) => event.id);
+  }
+
+  /**
+   * Claims from the shared queue on every signal (NOTIFY, reconnect), every `claimIntervalMs`
+   * in case a signal was lost, and whenever a run ends while rows may still be waiting. Real
+   * time, not the job clock: this is plumbing, not a schedule the jobs declare.
+   */
+  private startClaiming(queue: SharedJobQueue): void {
+    const wake = () => {
+      this.queueMayHaveMore = true;
+      this.requestClaim();
+    };
+    this.unlisten = queue.listen(wake).catch((error: unknown) => {
+      this.logger.error("[jobs] cannot LISTEN for the shared job queue; claiming by polling only:", error);
+      return null;
+    });
+    const poll = setInterval(wake, this.claimIntervalMs);
+    poll.unref(); // the job layer alone never keeps a process alive
+    this.stopPolling = () => clearInterval(poll);
+    wake();
+  }
+
+  /** Runs this runner can take on now: free run slots, less claimed runs already able to use them. */
+  private freeCapacity(): number {
+    let runnable = 0;
+    for (const run of this.ready) if (this.hasFreeSlot(run)) runnable++;
+    return Math.max(0, Math.min(this.maxConcurrentRuns - this.active - runnable, this.maxWaitingRuns - this.ready.length));
+  }
+
+  private requestClaim(): void {
+    if (!this.sharedQueue || this.stopped) return;
+    if (this.claiming) {
+      this.claimAgain = true;
+      return;
+    }
+    if (this.freeCapacity() === 0) return; // a run ending calls again while rows may be waiting
+    const queue = this.sharedQueue;
+    this.claiming = this.detached(() => this.claimWhileRoom(queue)).finally(() => {
+      this.claiming = null;
+      if (this.claimAgain && !this.stopped) {
+        this.claimAgain = false;
+        this.requestClaim();
+      }
+      this.resolveQuietWaiters();
+    });
+  }
+
+  private async claimWhileRoom(queue: SharedJobQueue): Promise<void> {
+    for (;;) {
+      this.claimAgain = false;
+      const limit = this.freeCapacity();
+      if (limit === 0 || this.stopped) return;
+      let claimed: RunnerEvent[];
+      try {
+        claimed = await queue.claim(limit);
+      } catch (error) {
+        this.logger.error("[jobs] claiming from the shared job queue failed; trying again at the next signal or poll:", error);
+        return;
+      }
+      if (this.stopped) {
+        // Claimed just as the runner stopped: the events are lost with it, as runs in memory are;
+        // the sweepers request the durable work again.
+        if (claimed.length > 0) this.logger.warn(`[jobs] ${claimed.length} job event(s) claimed while stopping were dropped; the sweepers will request their work again`);
+        return;
+      }
+      this.accept(claimed);
+      this.queueMayHaveMore = claimed.length === limit;
+      if (!this.queueMayHaveMore) return;
+    }
   }
 
   /** Resolves once no run is executing or ready to (runs waiting for a timer do not count). */
@@ -179,13 +310,17 @@ export class InlineRunner {
           this.active--;
           this.takeSlots(run, -1);
           this.pump();
+          if (this.queueMayHaveMore) this.requestClaim();
         });
     }
-    if (this.isQuiet()) {
-      const waiters = this.quietWaiters;
-      this.quietWaiters = [];
-      for (const resolve of waiters) resolve();
-    }
+    this.resolveQuietWaiters();
+  }
+
+  private resolveQuietWaiters(): void {
+    if (!this.isQuiet()) return;
+    const waiters = this.quietWaiters;
+    this.quietWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 
   private hasFreeSlot(run: Run): boolean {
@@ -201,14 +336,17 @@ export class InlineRunner {
   }
 
   private isQuiet(): boolean {
-    return this.active === 0 && !this.pumpScheduled && (this.ready.length === 0 || this.stopped);
+    return this.active === 0 && !this.pumpScheduled && (this.ready.length === 0 || this.stopped) && this.claiming === null && this.pendingTickClaims === 0;
   }
 
   /** One pass over the run's handler, then: done, a retry after backoff, a sleep, or giving up. */
   private async advance(run: Run): Promise<void> {
     const { definition } = run;
     const outcome = await this.pass(run);
-    if (outcome.kind === "completed") return;
+    if (outcome.kind === "completed") {
+      recordJobRun(definition.id, "completed");
+      return;
+    }
     if (outcome.kind === "sleep") {
       run.memo.set(outcome.stepId, { data: null });
       run.attempt = 0;
@@ -219,6 +357,7 @@ export class InlineRunner {
     if (isFinal(error) || attempt >= definition.retries) {
       const attempts = attempt + 1;
       this.logger.error(`[jobs] ${definition.id} failed for ${run.event.name} (run ${run.id}) after ${attempts} attempt${attempts === 1 ? "" : "s"}; giving up:`, error);
+      recordJobRun(definition.id, "failed");
       this.sendFunctionFailed(run, error);
       return;
     }
@@ -236,10 +375,10 @@ export class InlineRunner {
    */
   private sendFunctionFailed(run: Run, error: unknown): void {
     if (this.stopped || run.event.name === internalEvents.FunctionFailed) return;
-    this.send({
+    this.handOver({
       name: internalEvents.FunctionFailed,
       data: { function_id: run.definition.absoluteId, run_id: run.id, error: serializeError(error), event: run.event },
-    });
+    }).catch((sendError: unknown) => this.logger.error(`[jobs] could not report the failure of ${run.definition.id} (run ${run.id}):`, sendError));
   }
 
   /**
@@ -296,7 +435,7 @@ export class InlineRunner {
     const handled = <T,>(promise: Promise<T>) => (promise.catch(() => {}), promise);
     const tools: Record<string, unknown> = {
       run: (idOrOptions: unknown, fn: (...input: unknown[]) => unknown, ...input: unknown[]) => handled(memoised(stepId(idOrOptions), () => fn(...input))),
-      sendEvent: (idOrOptions: unknown, payload: EventToSend | EventToSend[]) => handled(memoised(stepId(idOrOptions), () => ({ ids: this.send(payload) }))),
+      sendEvent: (idOrOptions: unknown, payload: EventToSend | EventToSend[]) => handled(memoised(stepId(idOrOptions), async () => ({ ids: await this.handOver(payload) }))),
       sleep: async (idOrOptions: unknown, duration: unknown) => {
         const id = stepId(idOrOptions);
         if (ended) return never();
@@ -342,10 +481,29 @@ export class InlineRunner {
     const due = CronExpressionParser.parse(cron.fields, { currentDate: new Date(this.clock.now()), tz: cron.tz }).next().getTime();
     const wake = () => {
       if (this.clock.now() < due) return this.after(due - this.clock.now(), wake);
-      this.enqueue(this.newRun(definition, { id: randomUUID(), name: internalEvents.ScheduledTimer, data: { cron: cron.expression }, ts: due }));
+      const run = this.newRun(definition, { id: randomUUID(), name: internalEvents.ScheduledTimer, data: { cron: cron.expression }, ts: due });
+      if (this.sharedQueue) this.claimTick(this.sharedQueue, run, due);
+      else this.enqueue(run);
       this.scheduleCron(definition, cron);
     };
     this.after(due - this.clock.now(), wake);
+  }
+
+  /** Shared queue: runs the tick only if this runner is the first to claim it. */
+  private claimTick(queue: SharedJobQueue, run: Run, due: number): void {
+    this.pendingTickClaims++;
+    void this.detached(() => queue.claimCronTick(run.definition.id, due))
+      .then(
+        (won) => {
+          if (won) this.enqueue(run);
+        },
+        // Another instance may have it; if none does, the next tick does the work (crons sweep durable state).
+        (error: unknown) => this.logger.error(`[jobs] could not claim the ${new Date(due).toISOString()} tick of ${run.definition.id}; skipping it:`, error),
+      )
+      .finally(() => {
+        this.pendingTickClaims--;
+        this.resolveQuietWaiters();
+      });
   }
 
   private after(ms: number, callback: () => void): void {

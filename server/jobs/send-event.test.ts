@@ -36,7 +36,7 @@ describe("sendJobEvent", () => {
     vi.stubEnv("DATABASE_URL", "postgres://db/tocsin");
     vi.stubEnv("INNGEST_EVENT_KEY", "key");
     const runner = startInlineRunner({ functions: [] });
-    const inline = vi.spyOn(runner, "send");
+    const inline = vi.spyOn(runner, "handOver");
     const send = vi.spyOn(inngest, "send").mockResolvedValue({ ids: ["evt-1"] });
     await expect(sendJobEvent(jobEvent)).resolves.toEqual({ ids: ["evt-1"] });
     expect(send).toHaveBeenCalledWith([jobEvent]);
@@ -47,7 +47,7 @@ describe("sendJobEvent", () => {
     vi.stubEnv("DATABASE_URL", "");
     const runner = startInlineRunner({ functions: [] });
     expect(runner).toBeInstanceOf(InlineRunner);
-    const inline = vi.spyOn(runner, "send");
+    const inline = vi.spyOn(runner, "handOver");
     const send = vi.spyOn(inngest, "send");
     const { ids } = await sendJobEvent([jobEvent, jobEvent]);
     expect(ids).toHaveLength(2);

@@ -11,8 +11,10 @@ export class JobRunnerUnavailableError extends Error {
 
 /**
  * Sends job events: to Inngest when it is configured (server mode with INNGEST_EVENT_KEY,
- * INNGEST_DEV or INNGEST_BASE_URL), otherwise to this process's inline runner. Either way the
- * functions run later, never inside the caller. Throws if the events could not be handed over.
+ * INNGEST_DEV or INNGEST_BASE_URL), otherwise to this process's inline runner — which, with
+ * TOCSIN_JOB_QUEUE=postgres, commits them to the queue shared by every instance before this
+ * resolves. Either way the functions run later, never inside the caller. Throws if the events
+ * could not be handed over.
  */
 export async function sendJobEvent(events: JobEvent | readonly JobEvent[]): Promise<{ ids: string[] }> {
   const list = Array.isArray(events) ? [...events] : [events as JobEvent];
@@ -20,5 +22,5 @@ export async function sendJobEvent(events: JobEvent | readonly JobEvent[]): Prom
   if (isInngestConfigured()) return inngest.send(list);
   const runner = getInlineRunner();
   if (!runner) throw new JobRunnerUnavailableError();
-  return { ids: runner.send(list) };
+  return { ids: await runner.handOver(list) };
 }

@@ -45,6 +45,18 @@ function createMetrics() {
       labelNames: ["kind", "outcome"] as const,
       registers: [registry],
     }),
+    jobEventsHandedOver: new Counter({
+      name: "tocsin_job_events_handed_over_total",
+      help: "Job events this instance handed over to the inline runner (to its own queue, or committed to the shared PostgreSQL queue), by event name",
+      labelNames: ["event"] as const,
+      registers: [registry],
+    }),
+    jobRuns: new Counter({
+      name: "tocsin_job_runs_total",
+      help: "Job runs the inline runner of this instance finished, by function and outcome (completed; failed: for good, after its retries)",
+      labelNames: ["function", "outcome"] as const,
+      registers: [registry],
+    }),
     pendingDeliveries: new Gauge({ name: "tocsin_deliveries_pending", help: "Deliveries not yet delivered nor failed (database-wide)", registers: [registry] }),
     heldBatches: new Gauge({
       name: "tocsin_notification_batches_held",
@@ -80,6 +92,16 @@ export function recordIngest(format: string, answer: { accepted: number; duplica
 /** One recorded delivery attempt. */
 export function recordDeliveryAttempt(kind: string, outcome: "delivered" | "retry" | "failed"): void {
   metrics.deliveries.inc({ kind, outcome });
+}
+
+/** Job events handed over to the inline runner, counted by name. */
+export function recordJobEventsHandedOver(events: readonly { name: string }[]): void {
+  for (const event of events) metrics.jobEventsHandedOver.inc({ event: event.name });
+}
+
+/** One inline job run finished: completed, or failed for good. */
+export function recordJobRun(functionId: string, outcome: "completed" | "failed"): void {
+  metrics.jobRuns.inc({ function: functionId, outcome });
 }
 
 /**

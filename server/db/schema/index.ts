@@ -8,3 +8,4 @@ export * from "./channels";
 export * from "./noise";
 export * from "./audit";
 export * from "./instance";
+export * from "./jobs";
