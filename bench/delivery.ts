@@ -43,7 +43,7 @@ import { DEFAULT_MAX_CONCURRENT_RUNS, getInlineRunner, startInlineRunner, stopIn
 import { setJobClock } from "@/server/jobs/job-clock";
 import { setJobDbForTests } from "@/server/jobs/job-db";
 import { createCleanups } from "./cleanups";
-import { createCompressedClock } from "./compressed-clock";
+import { createCompressedClock } from "@/server/jobs/compressed-clock";
 import { runBaseline, type BaselineRun, type BaselineTarget } from "./delivery-baseline";
 import { checkReceivedRequests, type DeliveryRecord, type ReceiverCheck } from "./delivery-checks";
 import { alwaysOk, startDeliveryReceiver, type DeliveryReceiver, type ReceivedRecord, type ReceiverBehaviour } from "./delivery-receiver-control";

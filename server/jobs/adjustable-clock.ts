@@ -79,7 +79,8 @@ export function isAdjustableJobClockEnabled(): boolean {
   const setting = process.env.TOCSIN_JOB_CLOCK?.trim();
   if (!setting || setting === "system") return false;
   if (setting === "adjustable") return true;
-  throw new Error(`TOCSIN_JOB_CLOCK must be "adjustable" (end-to-end tests only) or unset, not "${setting}"`);
+  if (setting === "compressed") return false; // see compressed-clock.ts
+  throw new Error(`TOCSIN_JOB_CLOCK must be "adjustable" (end-to-end tests), "compressed" (fault suite, benchmarks) or unset, not "${setting}"`);
 }
 
 /** The process's adjustable clock, if TOCSIN_JOB_CLOCK enables it. */

@@ -1,4 +1,5 @@
 import { processAdjustableClock } from "./adjustable-clock";
+import { processCompressedClock } from "./compressed-clock";
 
 /**
  * Time as the job layer sees it: the inline runner's timers (backoffs, sleeps, cron) and the
@@ -20,8 +21,10 @@ export const systemClock: Clock = {
   },
 };
 
-// The system's, unless TOCSIN_JOB_CLOCK=adjustable (end-to-end tests, see adjustable-clock.ts).
-let current: Clock = processAdjustableClock() ?? systemClock;
+// The system's, unless TOCSIN_JOB_CLOCK=adjustable (end-to-end tests, see adjustable-clock.ts) or
+// compressed (the fault suite, see compressed-clock.ts).
+const processClock = () => processAdjustableClock() ?? processCompressedClock() ?? systemClock;
+let current: Clock = processClock();
 
 /** The clock jobs read "now" from: the process's, unless a test or benchmark has set its own. */
 export function jobClock(): Clock {
@@ -35,5 +38,5 @@ export function jobNow(): Date {
 
 /** Tests and benchmarks: run the job layer on this clock (undefined: the process's again). */
 export function setJobClock(clock: Clock | undefined): void {
-  current = clock ?? processAdjustableClock() ?? systemClock;
+  current = clock ?? processClock();
 }
