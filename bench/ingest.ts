@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 // `npm run bench:ingest`: the production server's ingest URL (`npm start`, after `next build`) against a bare
 // node:http + database baseline doing the same authentication, parsing, validation and insert,
 // at the same concurrency, in one run. PostgreSQL by default (DATABASE_URL, default
@@ -10,14 +9,14 @@ import { randomBytes } from "node:crypto";
 //          prints the tail of each server's output when it is stopped.
 // Exit status 0 when the measurement ran (targets may still FAIL; see the table), 1 otherwise.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { runLoad, type LoadResult } from "./load";
 import { acquireCheckoutLock } from "./lock";
-import { freePort, killAllChildrenSync, sleep, startChild, stopAllChildren, waitUntilReady, type Child } from "./processes";
+import { startIngestServers } from "./ingest-servers";
+import { killAllChildrenSync, sleep, stopAllChildren } from "./processes";
 import { comparePhase, formatPhase, type PhaseReport } from "./report";
-import { createPostgresDatabase, dropPostgresDatabase, pgliteDir, seedPglite, type BenchSource } from "./setup";
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
@@ -65,82 +64,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 
-function appEnv(port: number): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: "production",
-    PORT: String(port),
-    AUTH_URL: `http://127.0.0.1:${port}`,
-    RESEND_API_KEY: "",
-    NEXT_TELEMETRY_DISABLED: "1",
-  };
-  // Jobs run on the inline runner, as in a default install: no Inngest server in this run.
-  delete env.INNGEST_EVENT_KEY;
-  delete env.INNGEST_DEV;
-  delete env.INNGEST_BASE_URL;
-  delete env.DATABASE_URL;
-  delete env.TOCSIN_DATA_DIR;
-  return env;
-}
-
-async function httpAnswers(url: string, expectOk: boolean): Promise<boolean> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
-  await response.arrayBuffer();
-  return expectOk ? response.ok : true;
-}
-
-async function startServers(database: PhaseReport["database"]) {
-  const label = `${process.pid}`;
-  let appDb: { env: Record<string, string>; source: BenchSource; describe: string };
-  let baseDb: { env: Record<string, string>; source: BenchSource; describe: string };
-  if (database === "postgres") {
-    const appName = `tocsin_bench_${process.pid}`;
-    const baseName = `tocsin_bench_${process.pid}_baseline`;
-    cleanups.push(() => dropPostgresDatabase(serverUrl, appName));
-    const app = await createPostgresDatabase(serverUrl, appName, `app-${label}`);
-    cleanups.push(() => dropPostgresDatabase(serverUrl, baseName));
-    const base = await createPostgresDatabase(serverUrl, baseName, `base-${label}`);
-    appDb = {
-      // Server mode requires the channel-secret key; a throwaway one suits a throwaway database.
-      env: { DATABASE_URL: app.url, AUTH_SECRET: "bench-secret-for-a-throwaway-database-0123456789", TOCSIN_ENCRYPTION_KEY: randomBytes(32).toString("base64") },
-      source: app.source,
-      describe: appName,
-    };
-    baseDb = { env: { BENCH_BASELINE_DATABASE_URL: base.url }, source: base.source, describe: baseName };
-  } else {
-    const appDir = mkdtempSync(path.join(os.tmpdir(), "tocsin-bench-app-"));
-    cleanups.push(() => rmSync(appDir, { recursive: true, force: true }));
-    const baseDir = mkdtempSync(path.join(os.tmpdir(), "tocsin-bench-baseline-"));
-    cleanups.push(() => rmSync(baseDir, { recursive: true, force: true }));
-    const appSource = await seedPglite(pgliteDir(appDir), `app-${label}`);
-    const baseSource = await seedPglite(baseDir, `base-${label}`);
-    appDb = { env: { TOCSIN_DATA_DIR: appDir }, source: appSource, describe: appDir };
-    baseDb = { env: { BENCH_BASELINE_PGLITE_DIR: baseDir }, source: baseSource, describe: baseDir };
-  }
-  log(`${database}: app database ${appDb.describe}, baseline database ${baseDb.describe}`);
-
-  const basePort = await freePort();
-  const baseline = startChild("baseline", process.execPath, ["--import", "tsx", path.resolve("bench/baseline-server.ts")], {
-    ...appEnv(basePort),
-    ...baseDb.env,
-  });
-  const appPort = await freePort();
-  // `npm start`, as a deployment runs it (without npm's own process in between).
-  const app = startChild("tocsin (npm start)", process.execPath, ["--import", "tsx", path.resolve("server/http/start-server.ts")], {
-    ...appEnv(appPort),
-    TOCSIN_HOST: "127.0.0.1",
-    ...appDb.env,
-  });
-  await waitUntilReady(baseline, () => httpAnswers(`http://127.0.0.1:${basePort}/`, false), 60_000);
-  await waitUntilReady(app, () => httpAnswers(`http://127.0.0.1:${appPort}/api/health`, true), 120_000);
-  log(`${database}: baseline on :${basePort} (pid ${baseline.process.pid}), tocsin on :${appPort} (pid ${app.process.pid})`);
-  return {
-    baseline: { child: baseline, url: `http://127.0.0.1:${basePort}/api/ingest/${baseDb.source.sourceId}`, token: baseDb.source.token },
-    tocsin: { child: app, url: `http://127.0.0.1:${appPort}/api/ingest/${appDb.source.sourceId}`, token: appDb.source.token },
-  };
-}
-
-async function measure(target: { url: string; token: string; child: Child }, name: string, eventsPerRequest: number): Promise<LoadResult> {
+async function measure(target: { url: string; token: string }, name: string, eventsPerRequest: number): Promise<LoadResult> {
   log(`${name}: ${config.warmupS} s warm-up + ${config.durationS} s, ${config.concurrency} clients, ${eventsPerRequest} event(s)/request`);
   const result = await runLoad({
     url: target.url,
@@ -157,7 +81,7 @@ async function measure(target: { url: string; token: string; child: Child }, nam
 }
 
 async function runPhase(database: PhaseReport["database"]): Promise<PhaseReport> {
-  const servers = await startServers(database);
+  const servers = await startIngestServers(database, { serverUrl, onCleanup: (step) => void cleanups.push(step), log });
   try {
     const single = {
       baseline: await measure(servers.baseline, `${database}-baseline-single`, 1),

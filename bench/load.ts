@@ -125,3 +125,59 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     errorSamples,
   };
 }
+
+export type OpenLoadOptions = {
+  url: string;
+  token: string;
+  /** Requests started per second, whatever the answers: an open loop, as independent senders would. */
+  ratePerSecond: number;
+  durationMs: number;
+  label: string;
+  /** Sockets at most (each answer then waits for a free one, timed from when it was due). */
+  maxSockets: number;
+};
+
+/** Every request of an open-loop run: one event each, its externalId, the answer and the time to it. */
+export type OpenLoadRequest = { externalId: string; status: number; latencyMs: number; issuedLateMs: number };
+
+export type OpenLoadResult = { offered: number; seconds: number; requests: OpenLoadRequest[]; errorSamples: string[] };
+
+/**
+ * Starts `ratePerSecond` single-event requests a second for `durationMs`, not waiting for earlier
+ * answers, and waits for all of them. Latency runs from when each request was due, not when it
+ * got a socket, so a server that falls behind shows it (no coordinated omission).
+ */
+export async function runOpenLoad(options: OpenLoadOptions): Promise<OpenLoadResult> {
+  const url = new URL(options.url);
+  if (url.hostname !== "127.0.0.1" && url.hostname !== "localhost") throw new Error("bench: loopback only");
+  const agent = new Agent({ keepAlive: true, maxSockets: options.maxSockets, maxFreeSockets: options.maxSockets });
+  const requests: OpenLoadRequest[] = [];
+  const errorSamples: string[] = [];
+  const pending: Promise<void>[] = [];
+  const start = performance.now();
+  const intervalMs = 1000 / options.ratePerSecond;
+  let started = 0;
+  try {
+    while (performance.now() - start < options.durationMs) {
+      const due = Math.min(Math.floor((performance.now() - start) / intervalMs) + 1, Math.ceil(options.durationMs / intervalMs));
+      for (; started < due; started++) {
+        const dueAt = start + started * intervalMs;
+        const externalId = `${options.label}-${started}`;
+        const body = JSON.stringify(eventBody(externalId, started));
+        // How far behind the schedule this generator itself is (its own CPU share, not the server's answer).
+        const issuedLateMs = performance.now() - dueAt;
+        pending.push(
+          post(agent, url, options.token, body).then(({ status, text }) => {
+            requests.push({ externalId, status, latencyMs: performance.now() - dueAt, issuedLateMs });
+            if (status !== 202 && status !== 429 && errorSamples.length < MAX_ERROR_SAMPLES) errorSamples.push(`${status} ${text.slice(0, 300)}`);
+          }),
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    await Promise.all(pending);
+  } finally {
+    agent.destroy();
+  }
+  return { offered: started, seconds: options.durationMs / 1000, requests, errorSamples };
+}

@@ -10,6 +10,7 @@ import next from "next";
 import { getDb, getDbHandle } from "@/server/db/client";
 import { reportException } from "@/server/exceptions/report-exception";
 import { handleIngestNodeRequest } from "@/server/ingest/handle-ingest-node-request";
+import { startIngestAdmission } from "@/server/ingest/ingest-admission";
 import { fanOutRequestQueue } from "@/server/jobs/fan-out-request-queue";
 import { withNodeRequestId } from "@/server/observability/log-context";
 import { getLogger } from "@/server/observability/logger";
@@ -21,6 +22,10 @@ const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.TOCSIN_HOST || undefined;
 const log = getLogger("server");
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+// Read now: a bad setting stops the start, not every ingest request.
+const admission = startIngestAdmission();
+log.info({ maxInFlight: admission.maxInFlight, maxLoopDelayMs: admission.loop?.maxDelayMs ?? null }, "ingest admission limits");
 
 const app = next({ dev: false, dir: projectRoot, hostname, port });
 const handleWithNext = app.getRequestHandler();

@@ -8,6 +8,7 @@ import type { DbHandle } from "@/server/db/client";
 import { events } from "@/server/db/schema";
 import { createTestDatabase } from "@/server/db/test-database";
 import { handleIngestNodeRequest } from "./handle-ingest-node-request";
+import { IngestAdmission } from "./ingest-admission";
 import { MAX_BODY_BYTES } from "./read-body";
 
 // The ingest endpoint over a real socket: what only Node's own request/response can show —
@@ -18,13 +19,15 @@ describe("the ingest endpoint on node:http", () => {
   let server: Server;
   let port: number;
   let source: { id: string; token: string };
+  // The process's own ceiling unless a test sets one.
+  let admission: IngestAdmission | undefined;
 
   beforeAll(async () => {
     handle = await createTestDatabase();
     ws = await seedWorkspace(handle.db, { slug: "ingest-node" });
     const created = await ws.callers.admin.source.create({ workspaceSlug: ws.slug, communityId: ws.communities[0]!.id, name: "Node", format: "generic" });
     source = { id: created.source.id, token: created.token };
-    server = createServer((req, res) => void handleIngestNodeRequest(handle.db, req, res, { sourceId: req.url!.split("/").pop()! }));
+    server = createServer((req, res) => void handleIngestNodeRequest(handle.db, req, res, { sourceId: req.url!.split("/").pop()! }, { admission }));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     port = (server.address() as AddressInfo).port;
   });
@@ -79,6 +82,29 @@ describe("the ingest endpoint on node:http", () => {
     const res = await send({ headers: { "content-length": big.byteLength }, chunks: [big] });
     expect(res.status).toBe(413);
     expect(await handle.db.select().from(events).where(eq(events.sourceId, source.id))).toHaveLength(before);
+  });
+
+  it("answers 429 overloaded with Retry-After while every slot is taken, and closes the connection rather than read the body", async () => {
+    admission = new IngestAdmission(1);
+    const held = admission.enter();
+    try {
+      const before = (await handle.db.select().from(events).where(eq(events.sourceId, source.id))).length;
+      // A body that never ends: answered all the same, without waiting for it.
+      const res = await send({ chunks: ['{"type":"alert.created","title":"'], keepSending: true });
+      expect(res).toMatchObject({ status: 429, body: { error: { code: "overloaded" } } });
+      expect(res.headers["retry-after"]).toBe("1");
+      expect(res.headers["content-type"]).toBe("application/json");
+      expect(res.headers.connection).toBe("close");
+      // A small announced body is discarded instead, and the connection kept for the next request.
+      const small = await send({ headers: { "content-length": Buffer.byteLength(event) }, chunks: [event] });
+      expect(small).toMatchObject({ status: 429, body: { error: { code: "overloaded" } } });
+      expect(small.headers.connection).not.toBe("close");
+      if (held.admitted) held.release();
+      expect((await send({ chunks: [event] })).status).toBe(202);
+      expect(await handle.db.select().from(events).where(eq(events.sourceId, source.id))).toHaveLength(before + 1);
+    } finally {
+      admission = undefined;
+    }
   });
 
   it("inflates gzip, and refuses a gzip bomb by its inflated size", async () => {

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Db } from "@/server/db/client";
 import { withNodeRequestId } from "@/server/observability/log-context";
-import { answerIngestRequest, type IngestAnswer, type IngestTarget } from "./handle-ingest-request";
+import { answerIngestRequest, type IngestAnswer, type IngestOptions, type IngestTarget } from "./handle-ingest-request";
 import { IngestError } from "./ingest-error";
 
 /**
@@ -16,7 +16,7 @@ export function handleIngestNodeRequest(
   request: IncomingMessage,
   response: ServerResponse,
   target: IngestTarget,
-  options: { fanOut?: "now" | "queued" } = {},
+  options: IngestOptions = {},
 ): Promise<void> {
   return withNodeRequestId(request, response, () => answerOnNode(db, request, response, target, options));
 }
@@ -26,7 +26,7 @@ async function answerOnNode(
   request: IncomingMessage,
   response: ServerResponse,
   target: IngestTarget,
-  options: { fanOut?: "now" | "queued" },
+  options: IngestOptions,
 ): Promise<void> {
   const answer: IngestAnswer =
     request.method === "POST"
@@ -40,10 +40,20 @@ async function answerOnNode(
       : new IngestError(405, "method_not_allowed", "Ingest URLs accept POST only", null, { allow: "POST" }).toAnswer();
   const text = JSON.stringify(answer.body);
   const headers: Record<string, string | number> = { ...answer.headers, "content-type": "application/json", "content-length": Buffer.byteLength(text) };
-  // A refusal sent before the body was read to its end: close the connection rather than read on.
-  if (!request.complete) headers.connection = "close";
+  // A refusal sent before the body was read to its end: close the connection rather than read on —
+  // unless nothing was read and little is announced (an overloaded server's 429): Node discards
+  // that much at less cost than the client's reconnection.
+  if (!request.complete && !isSmallAndUntouched(request)) headers.connection = "close";
   response.writeHead(answer.status, headers);
   response.end(text);
+}
+
+/** Bodies Node may discard after a refusal, keeping the connection for the client's next request. */
+export const DISCARDABLE_BODY_BYTES = 64 * 1024;
+
+function isSmallAndUntouched(request: IncomingMessage): boolean {
+  const declared = Number(request.headers["content-length"]);
+  return !request.readableDidRead && request.headers["content-length"] !== undefined && Number.isFinite(declared) && declared <= DISCARDABLE_BODY_BYTES;
 }
 
 function headerOf(request: IncomingMessage, name: string): string | null {

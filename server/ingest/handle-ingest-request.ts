@@ -8,11 +8,12 @@ import { authenticateSource } from "@/server/sources/authenticate-source";
 import type { Adapter, IngestIssue } from "./adapter-result";
 import { fillPreviousSecurityGates } from "./fill-previous-gates";
 import { getFormat } from "./formats";
+import { getIngestAdmission, type IngestAdmission } from "./ingest-admission";
 import { IngestError } from "./ingest-error";
 import type { NormalisedEvent } from "./normalised-event";
 import { bodyKindOf, parseItems } from "./parse-items";
 import { RateLimiter } from "./rate-limiter";
-import { readBody, type BodySource } from "./read-body";
+import { readBody, refuseDeclaredOversize, type BodySource } from "./read-body";
 import { hashRequest, storeEvents } from "./store-events";
 
 /** How the caller named its source: by id in the URL (token in a header), or by token in the URL. */
@@ -26,6 +27,13 @@ const log = getLogger("ingest");
 /** What the ingest endpoint answers, whatever HTTP server carries it: a status, headers and a JSON body. */
 export type IngestAnswer = { status: number; headers: Record<string, string>; body: unknown };
 
+export type IngestOptions = {
+  /** "queued": coalesce the fan-out request with other requests' (the production server); "now": request it before answering. */
+  fanOut?: "now" | "queued";
+  /** The ceiling on requests in progress; the process's own by default. */
+  admission?: IngestAdmission;
+};
+
 /**
  * POST /api/ingest/…: authenticate, limit, read, parse by the source's format, validate and
  * commit — answering 202 only once the events are stored, and a JSON error otherwise.
@@ -34,14 +42,21 @@ export async function answerIngestRequest(
   db: Db,
   request: BodySource,
   target: IngestTarget,
-  options: { fanOut?: "now" | "queued" } = {},
+  options: IngestOptions = {},
 ): Promise<IngestAnswer> {
   // The workspace the request is for, once its source is known: an exception is reported there.
   let workspaceId: string | null = null;
   // For the metrics: the source's format once known, and when the request began.
   let sourceFormat = "unknown";
   const startedAt = performance.now();
+  let release: (() => void) | null = null;
   try {
+    // Before anything costs a query or a byte read: an announced oversize body, then overload.
+    refuseDeclaredOversize(request);
+    const admission = (options.admission ?? getIngestAdmission()).enter();
+    if (!admission.admitted) throw admission.refusal;
+    release = admission.release;
+
     const token = "pathToken" in target ? target.pathToken : tokenFromAuthorization(request.header("authorization"));
     const auth = await authenticateSource(db, { token, sourceId: "sourceId" in target ? target.sourceId : undefined });
     if (!auth.ok) throw new IngestError(auth.status, auth.code, auth.message, null, auth.status === 401 ? authChallenge : {});
@@ -94,6 +109,8 @@ export async function answerIngestRequest(
     await reportException(db, error, { origin: "POST /api/ingest", workspaceId });
     recordIngest(sourceFormat, { refused: "internal_error" }, elapsedSeconds(startedAt));
     return new IngestError(500, "internal_error", "The events could not be stored; nothing from this request was kept. Retry later.").toAnswer();
+  } finally {
+    release?.();
   }
 }
 
@@ -102,7 +119,7 @@ function elapsedSeconds(startedAt: number): number {
 }
 
 /** The same for a fetch-style Request (tests, and any Web-standard server). */
-export async function handleIngestRequest(db: Db, request: Request, target: IngestTarget, options: { fanOut?: "now" | "queued" } = {}): Promise<Response> {
+export async function handleIngestRequest(db: Db, request: Request, target: IngestTarget, options: IngestOptions = {}): Promise<Response> {
   // Node's ReadableStream is async-iterable; the DOM typings do not say so.
   const body = request.body as unknown as AsyncIterable<Uint8Array> | null;
   const answer = await answerIngestRequest(db, { header: (name) => request.headers.get(name), body }, target, options);

@@ -12,9 +12,7 @@ export type BodySource = { header: (name: string) => string | null; body: AsyncI
  * it is exceeded: neither a lying Content-Length nor a chunked body makes it read more than that.
  */
 export async function readBody(request: BodySource, limit = MAX_BODY_BYTES): Promise<Uint8Array> {
-  const tooLarge = () => new IngestError(413, "body_too_large", `The body is larger than ${limit} bytes (after decompression); send smaller batches`, { limitBytes: limit });
-  const declared = Number(request.header("content-length"));
-  if (Number.isFinite(declared) && declared > limit) throw tooLarge();
+  refuseDeclaredOversize(request, limit);
 
   const encoding = (request.header("content-encoding") ?? "identity").trim().toLowerCase();
   if (encoding !== "identity" && encoding !== "gzip" && encoding !== "x-gzip") {
@@ -30,7 +28,7 @@ export async function readBody(request: BodySource, limit = MAX_BODY_BYTES): Pro
   try {
     for await (const chunk of source) {
       size += chunk.byteLength;
-      if (size > limit) throw tooLarge();
+      if (size > limit) throw bodyTooLarge(limit);
       chunks.push(chunk);
     }
   } catch (error) {
@@ -40,4 +38,14 @@ export async function readBody(request: BodySource, limit = MAX_BODY_BYTES): Pro
     gunzip?.destroy();
   }
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+}
+
+function bodyTooLarge(limit: number): IngestError {
+  return new IngestError(413, "body_too_large", `The body is larger than ${limit} bytes (after decompression); send smaller batches`, { limitBytes: limit });
+}
+
+/** A Content-Length over the limit is refused on sight, before anything else is done for the request. */
+export function refuseDeclaredOversize(request: Pick<BodySource, "header">, limit = MAX_BODY_BYTES): void {
+  const declared = Number(request.header("content-length"));
+  if (Number.isFinite(declared) && declared > limit) throw bodyTooLarge(limit);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Db } from "@/server/db/client";
+import { captureLogs } from "@/server/observability/capture-logs";
 import { MAX_EVENT_IDS_PER_JOB_EVENT } from "./client";
 import { FanOutRequestQueue } from "./fan-out-request-queue";
 
@@ -46,5 +47,51 @@ describe("FanOutRequestQueue", () => {
     await queue.flush();
     await queue.flush();
     expect(calls).toEqual([{ db, workspaceId: "w1", ids: ["a"] }]);
+  });
+});
+
+describe("FanOutRequestQueue's bound", () => {
+  it("holds at most its limit of ids, waiting or being requested; beyond it leaves them to the sweeper, and takes more once requests finish", async () => {
+    const calls: string[][] = [];
+    let finishRequests!: () => void;
+    const requestsDone = new Promise<void>((resolve) => (finishRequests = resolve));
+    // Requests that hang until told: a runner or database that does not keep up.
+    const queue = new FanOutRequestQueue(
+      async (_db, _workspaceId, ids) => {
+        calls.push([...ids]);
+        await requestsDone;
+        return true;
+      },
+      60_000,
+      3,
+    );
+    const logs = captureLogs("warn");
+    expect(queue.add(db, "w1", ["a", "b"])).toBe(true);
+    void queue.flush();
+    expect(queue.size).toBe(2);
+    expect(queue.add(db, "w1", ["c"])).toBe(true);
+    expect(queue.add(db, "w1", ["d"])).toBe(false);
+    expect(queue.add(db, "w2", ["e", "f"])).toBe(false);
+    logs.stop();
+    expect(queue.size).toBe(3);
+    expect(queue.leftToSweeperCount).toBe(3);
+    // Said once, not once per refused add.
+    expect(logs.lines.filter((line) => line.msg?.includes("left to the fan-out sweeper"))).toHaveLength(1);
+
+    finishRequests();
+    await queue.flush();
+    expect(queue.size).toBe(0);
+    expect(calls).toEqual([["a", "b"], ["c"]]);
+    expect(queue.add(db, "w1", ["g", "h", "i"])).toBe(true);
+    await queue.flush();
+    expect(calls.at(-1)).toEqual(["g", "h", "i"]);
+  });
+
+  it("frees the ids of a request that failed", async () => {
+    const queue = new FanOutRequestQueue(() => Promise.reject(new Error("down")), 60_000, 2);
+    queue.add(db, "w1", ["a", "b"]);
+    await expect(queue.flush()).rejects.toThrow("down");
+    expect(queue.size).toBe(0);
+    expect(queue.add(db, "w1", ["c", "d"])).toBe(true);
   });
 });

@@ -1,9 +1,18 @@
 import type { Db } from "@/server/db/client";
 import { MAX_EVENT_IDS_PER_JOB_EVENT } from "./client";
+import { getLogger } from "@/server/observability/logger";
 import { requestFanOut } from "./request-fan-out";
+
+const log = getLogger("jobs");
 
 /** How long ids wait for company before their fan-out is requested. */
 export const FAN_OUT_QUEUE_DELAY_MS = 20;
+/**
+ * Ids held in memory at most, waiting or being requested. Beyond it (the job runner or the
+ * database is not keeping up), new ids are not queued: their events stay unmarked and the
+ * fan-out sweeper requests them later, so a backlog grows in the events table, not in memory.
+ */
+export const MAX_WAITING_FAN_OUT_IDS = 20 * MAX_EVENT_IDS_PER_JOB_EVENT;
 
 /**
  * Coalesces the fan-out requests of many small ingest requests: under load, one job event and
@@ -14,16 +23,36 @@ export const FAN_OUT_QUEUE_DELAY_MS = 20;
 export class FanOutRequestQueue {
   private pending = new Map<Db, Map<string, string[]>>();
   private pendingCount = 0;
+  /** Ids of flushes whose requests have not finished yet. */
+  private requestingCount = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private flushing: Promise<void> = Promise.resolve();
+  private leftToSweeper = 0;
+  private warnedAt = -Infinity;
 
   constructor(
     private readonly request: (db: Db, workspaceId: string, eventIds: readonly string[]) => Promise<unknown> = requestFanOut,
     private readonly delayMs = FAN_OUT_QUEUE_DELAY_MS,
+    private readonly maxWaitingIds = MAX_WAITING_FAN_OUT_IDS,
   ) {}
 
-  add(db: Db, workspaceId: string, eventIds: readonly string[]) {
-    if (eventIds.length === 0) return;
+  /** Ids in memory now: waiting for their flush, or in one not finished yet. */
+  get size(): number {
+    return this.pendingCount + this.requestingCount;
+  }
+
+  /** Ids not queued since the start because the queue was full (their events wait for the sweeper). */
+  get leftToSweeperCount(): number {
+    return this.leftToSweeper;
+  }
+
+  /** Queues the ids for a fan-out request; returns false when the queue is full and they are left to the sweeper. */
+  add(db: Db, workspaceId: string, eventIds: readonly string[]): boolean {
+    if (eventIds.length === 0) return true;
+    if (this.size + eventIds.length > this.maxWaitingIds) {
+      this.leaveToSweeper(eventIds.length);
+      return false;
+    }
     let byWorkspace = this.pending.get(db);
     if (!byWorkspace) this.pending.set(db, (byWorkspace = new Map()));
     const ids = byWorkspace.get(workspaceId);
@@ -32,6 +61,19 @@ export class FanOutRequestQueue {
     this.pendingCount += eventIds.length;
     if (this.pendingCount >= MAX_EVENT_IDS_PER_JOB_EVENT) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), this.delayMs);
+    return true;
+  }
+
+  private leaveToSweeper(count: number) {
+    this.leftToSweeper += count;
+    // Once a minute at most: under overload this happens on every request.
+    const now = performance.now();
+    if (now - this.warnedAt < 60_000) return;
+    this.warnedAt = now;
+    log.warn(
+      { waiting: this.size, limit: this.maxWaitingIds, leftToSweeper: this.leftToSweeper },
+      `the fan-out request queue is full (${this.maxWaitingIds} event ids): new events are left to the fan-out sweeper`,
+    );
   }
 
   /** Requests everything queued so far; resolves when those requests (and earlier ones) are done. */
@@ -39,12 +81,18 @@ export class FanOutRequestQueue {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const batch = this.pending;
+    const batchCount = this.pendingCount;
     this.pending = new Map();
     this.pendingCount = 0;
+    this.requestingCount += batchCount;
     const previous = this.flushing;
     // requestFanOut never throws: a failure leaves the events to the sweeper.
     this.flushing = (async () => {
-      await Promise.all([...batch].flatMap(([db, byWorkspace]) => [...byWorkspace].map(([workspaceId, ids]) => this.request(db, workspaceId, ids))));
+      try {
+        await Promise.all([...batch].flatMap(([db, byWorkspace]) => [...byWorkspace].map(([workspaceId, ids]) => this.request(db, workspaceId, ids))));
+      } finally {
+        this.requestingCount -= batchCount;
+      }
       await previous;
     })();
     return this.flushing;

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { eq, inArray } from "drizzle-orm";
 import { Inngest } from "inngest";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
@@ -9,7 +10,7 @@ import { captureLogs } from "@/server/observability/capture-logs";
 import { eventsIngested } from "./client";
 import { sweepUnrequestedFanOuts } from "./functions/sweep-unrequested-fan-outs";
 import { startInlineRunner, stopInlineRunner } from "./inline-runner";
-import { fanOutEvents, requestFanOut } from "./request-fan-out";
+import { fanOutEvents, inlineRunnerBacklog, isJobRunnerBehind, MAX_INLINE_RUNNER_BACKLOG, requestFanOut } from "./request-fan-out";
 import { createJobsTestDatabase, ManualClock } from "./test-helpers";
 
 // Stands in for the fan-out function of the next issue: records what it is asked to fan out.
@@ -105,9 +106,7 @@ describe("fan-out requests after ingest", () => {
   it("logs a failed send and reports it, without throwing", async () => {
     const logs = captureLogs("error");
     const runner = startInlineRunner({ functions: [recordFanOut] });
-    vi.spyOn(runner, "send").mockImplementation(() => {
-      throw new Error("queue full");
-    });
+    vi.spyOn(runner, "handOver").mockRejectedValue(new Error("queue full"));
     const workspaceId = ws.workspace.id;
     const [row] = await handle.db
       .insert(events)
@@ -120,6 +119,45 @@ describe("fan-out requests after ingest", () => {
     );
     const [stored] = await handle.db.select({ fannedOutAt: events.fannedOutAt }).from(events).where(eq(events.id, row!.id));
     expect(stored!.fannedOutAt).toBeNull();
+  });
+
+  it("leaves the events to the sweeper, unmarked, while the inline runner has too many runs waiting", async () => {
+    // A runner that cannot keep up: one run at a time, the first holding its slot until released.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const holdFanOut = probe.createFunction({ id: "hold-fan-out", triggers: [eventsIngested] }, () => held);
+    const runner = startInlineRunner({ functions: [holdFanOut], maxConcurrentRuns: 1, logger: { info: vi.fn(), warn: vi.fn(), error: vi.fn() } });
+    const workspaceId = ws.workspace.id;
+    runner.send(Array.from({ length: MAX_INLINE_RUNNER_BACKLOG + 1 }, () => fanOutEvents(workspaceId, [randomUUID()])[0]!));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(inlineRunnerBacklog(runner)).toBe(MAX_INLINE_RUNNER_BACKLOG);
+    expect(isJobRunnerBehind(runner)).toBe(true);
+
+    const [row] = await handle.db
+      .insert(events)
+      .values({ workspaceId, type: "alert.created", severity: "info", title: "while behind", occurredAt: new Date(), origin: "ingest" })
+      .returning({ id: events.id });
+    const logs = captureLogs("warn");
+    expect(await requestFanOut(handle.db, workspaceId, [row!.id])).toBe(false);
+    logs.stop();
+    expect(logs.lines).toContainEqual(expect.objectContaining({ module: "jobs", msg: expect.stringContaining("left to the fan-out sweeper") }));
+    expect(await fannedOut([row!.id])).toBe(0);
+    expect(inlineRunnerBacklog(runner)).toBe(MAX_INLINE_RUNNER_BACKLOG);
+
+    // Caught up: requested and marked again.
+    release();
+    await runner.quiet();
+    expect(isJobRunnerBehind(runner)).toBe(false);
+    expect(await requestFanOut(handle.db, workspaceId, [row!.id])).toBe(true);
+    expect(await fannedOut([row!.id])).toBe(1);
+  });
+
+  it("reads the runner's backlog defensively", () => {
+    expect(inlineRunnerBacklog({ backlog: () => 7 })).toBe(7);
+    expect(inlineRunnerBacklog({ ready: [1, 2] })).toBe(2);
+    expect(inlineRunnerBacklog({})).toBeNull();
+    expect(inlineRunnerBacklog(undefined)).toBeNull();
+    expect(isJobRunnerBehind({}, 1)).toBe(false);
   });
 
   it("splits large sets into job events of at most 500 ids", () => {
