@@ -146,13 +146,13 @@ export async function runAuditedTransaction<T>(db: Db, work: (tx: DbOrTx, audit:
       return recorded;
     }),
   );
-  await requestAuditFanOut(db, raised);
+  await requestAuditFanOut(raised);
   return result;
 }
 
 /** After the commit: asks for the fan-out of audit events, per workspace. */
-export async function requestAuditFanOut(db: Db, raised: readonly { workspaceId: string; eventId: string }[]): Promise<void> {
+export async function requestAuditFanOut(raised: readonly { workspaceId: string; eventId: string }[]): Promise<void> {
   const byWorkspace = new Map<string, string[]>();
   for (const { workspaceId, eventId } of raised) byWorkspace.set(workspaceId, [...(byWorkspace.get(workspaceId) ?? []), eventId]);
-  for (const [workspaceId, eventIds] of byWorkspace) await requestFanOut(db, workspaceId, eventIds);
+  for (const [workspaceId, eventIds] of byWorkspace) await requestFanOut(workspaceId, eventIds);
 }

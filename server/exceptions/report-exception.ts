@@ -117,7 +117,7 @@ async function recordAndNotify(db: Db, exception: ExceptionDescription, where: E
       now,
     );
     eventId = inserted!;
-    await requestFanOut(db, workspace.id, [eventId]);
+    await requestFanOut(workspace.id, [eventId]);
   }
 
   const teamsUrl = openExceptionTeamsUrl(recorded.targets.teamsUrlSealed, recorded.targets.secretsKeyId);

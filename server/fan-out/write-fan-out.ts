@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
 import type { Db } from "@/server/db/client";
 import { channels, events, memberships, notificationPreferences, ruleVersions, sourceMaintenanceWindows, users, type DeliveryChannelKind, type Role } from "@/server/db/schema";
@@ -50,10 +50,19 @@ const quietHoursKinds: ReadonlySet<DeliveryChannelKind> = new Set(["email", "sla
  * each inserted in batches under a unique key — or held for a summary when a maintenance window,
  * the rule's digest or the channel owner's quiet hours say so. Idempotent: a second run for the
  * same events inserts and holds nothing, signals nobody and requests no delivery. Events reporting
- * a failure to deliver Tocsin's own failure events are not fanned out (loop prevention). Never
- * touches `events.fanned_out_at` (the ingest path's marker).
+ * a failure to deliver Tocsin's own failure events are not fanned out (loop prevention).
+ *
+ * Last, the events are marked fanned out (`events.fanned_out_at`): a run that dies before that —
+ * the inline runner keeps runs in memory, so a killed process loses them — leaves them to the
+ * sweeper, which sends them again.
  */
 export async function writeFanOut(db: Db, workspaceId: string, eventIds: readonly string[]): Promise<FanOutResult> {
+  const result = await writeFanOutRows(db, workspaceId, eventIds);
+  if (eventIds.length > 0) await prepared(db).markFannedOut.execute({ workspaceId, ids: `{${[...new Set(eventIds)].join(",")}}` });
+  return result;
+}
+
+async function writeFanOutRows(db: Db, workspaceId: string, eventIds: readonly string[]): Promise<FanOutResult> {
   const result: FanOutResult = { events: 0, candidates: 0, matches: 0, inserted: 0, userIds: [], deliveries: [], suppressed: 0, held: 0 };
   if (eventIds.length === 0) return result;
   // Ids of another workspace's events load nothing.
@@ -260,6 +269,12 @@ function prepareStatements(db: Db) {
       .from(channels)
       .where(and(eq(channels.workspaceId, workspaceId), sql`${channels.id} = any(${sql.placeholder("ids")}::uuid[])`))
       .prepare("tocsin_fan_out_channels"),
+    // Of the workspace's events only; a marked event keeps the time of its first fan-out.
+    markFannedOut: db
+      .update(events)
+      .set({ fannedOutAt: sql`now()` })
+      .where(and(eq(events.workspaceId, workspaceId), sql`${events.id} = any(${sql.placeholder("ids")}::uuid[])`, isNull(events.fannedOutAt)))
+      .prepare("tocsin_fan_out_mark"),
   };
 }
 

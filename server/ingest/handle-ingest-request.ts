@@ -93,8 +93,8 @@ export async function answerIngestRequest(
     );
     // Committed: ask for fan-out — coalesced with other requests' when queued (the sweeper covers
     // a crash before that). A failure is logged and left to the sweeper; the answer stays 202.
-    if (options.fanOut === "queued") fanOutRequestQueue.add(db, source.workspaceId, stored.acceptedIds);
-    else await requestFanOut(db, source.workspaceId, stored.acceptedIds);
+    if (options.fanOut === "queued") fanOutRequestQueue.add(source.workspaceId, stored.acceptedIds);
+    else await requestFanOut(source.workspaceId, stored.acceptedIds);
     // A replay repeats an earlier answer: its events were counted then.
     recordIngest(sourceFormat, stored.replayed ? { accepted: 0, duplicates: 0 } : stored.body, elapsedSeconds(startedAt));
     log.debug({ sourceId: source.id, format: sourceFormat, status: stored.status, accepted: stored.body.accepted, duplicates: stored.body.duplicates, replayed: stored.replayed }, "events ingested");

@@ -1,52 +1,47 @@
 import { describe, expect, it } from "vitest";
-import type { Db } from "@/server/db/client";
 import { captureLogs } from "@/server/observability/capture-logs";
 import { MAX_EVENT_IDS_PER_JOB_EVENT } from "./client";
 import { FanOutRequestQueue } from "./fan-out-request-queue";
 
-const db = {} as Db;
-const otherDb = {} as Db;
 
 function recordingQueue(delayMs = 5) {
-  const calls: { db: Db; workspaceId: string; ids: string[] }[] = [];
-  const queue = new FanOutRequestQueue(async (db, workspaceId, ids) => {
-    calls.push({ db, workspaceId, ids: [...ids] });
+  const calls: { workspaceId: string; ids: string[] }[] = [];
+  const queue = new FanOutRequestQueue(async (workspaceId, ids) => {
+    calls.push({ workspaceId, ids: [...ids] });
     return true;
   }, delayMs);
   return { queue, calls };
 }
 
 describe("FanOutRequestQueue", () => {
-  it("coalesces the requests of many ingest requests into one per workspace and database", async () => {
+  it("coalesces the requests of many ingest requests into one per workspace", async () => {
     const { queue, calls } = recordingQueue();
-    queue.add(db, "w1", ["a", "b"]);
-    queue.add(db, "w2", ["c"]);
-    queue.add(db, "w1", ["d"]);
-    queue.add(otherDb, "w1", ["e"]);
+    queue.add("w1", ["a", "b"]);
+    queue.add("w2", ["c"]);
+    queue.add("w1", ["d"]);
     expect(calls).toHaveLength(0);
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(calls).toEqual([
-      { db, workspaceId: "w1", ids: ["a", "b", "d"] },
-      { db, workspaceId: "w2", ids: ["c"] },
-      { db: otherDb, workspaceId: "w1", ids: ["e"] },
+      { workspaceId: "w1", ids: ["a", "b", "d"] },
+      { workspaceId: "w2", ids: ["c"] },
     ]);
   });
 
   it("requests at once when a job event's worth of ids is waiting", async () => {
     const { queue, calls } = recordingQueue(60_000);
     const ids = Array.from({ length: MAX_EVENT_IDS_PER_JOB_EVENT }, (_, i) => `id-${i}`);
-    queue.add(db, "w1", ids);
+    queue.add("w1", ids);
     await queue.flush();
-    expect(calls).toEqual([{ db, workspaceId: "w1", ids }]);
+    expect(calls).toEqual([{ workspaceId: "w1", ids }]);
   });
 
   it("flush waits for every request so far, and ignores empty adds", async () => {
     const { queue, calls } = recordingQueue(60_000);
-    queue.add(db, "w1", []);
-    queue.add(db, "w1", ["a"]);
+    queue.add("w1", []);
+    queue.add("w1", ["a"]);
     await queue.flush();
     await queue.flush();
-    expect(calls).toEqual([{ db, workspaceId: "w1", ids: ["a"] }]);
+    expect(calls).toEqual([{ workspaceId: "w1", ids: ["a"] }]);
   });
 });
 
@@ -57,7 +52,7 @@ describe("FanOutRequestQueue's bound", () => {
     const requestsDone = new Promise<void>((resolve) => (finishRequests = resolve));
     // Requests that hang until told: a runner or database that does not keep up.
     const queue = new FanOutRequestQueue(
-      async (_db, _workspaceId, ids) => {
+      async (_workspaceId, ids) => {
         calls.push([...ids]);
         await requestsDone;
         return true;
@@ -66,12 +61,12 @@ describe("FanOutRequestQueue's bound", () => {
       3,
     );
     const logs = captureLogs("warn");
-    expect(queue.add(db, "w1", ["a", "b"])).toBe(true);
+    expect(queue.add("w1", ["a", "b"])).toBe(true);
     void queue.flush();
     expect(queue.size).toBe(2);
-    expect(queue.add(db, "w1", ["c"])).toBe(true);
-    expect(queue.add(db, "w1", ["d"])).toBe(false);
-    expect(queue.add(db, "w2", ["e", "f"])).toBe(false);
+    expect(queue.add("w1", ["c"])).toBe(true);
+    expect(queue.add("w1", ["d"])).toBe(false);
+    expect(queue.add("w2", ["e", "f"])).toBe(false);
     logs.stop();
     expect(queue.size).toBe(3);
     expect(queue.leftToSweeperCount).toBe(3);
@@ -82,16 +77,16 @@ describe("FanOutRequestQueue's bound", () => {
     await queue.flush();
     expect(queue.size).toBe(0);
     expect(calls).toEqual([["a", "b"], ["c"]]);
-    expect(queue.add(db, "w1", ["g", "h", "i"])).toBe(true);
+    expect(queue.add("w1", ["g", "h", "i"])).toBe(true);
     await queue.flush();
     expect(calls.at(-1)).toEqual(["g", "h", "i"]);
   });
 
   it("frees the ids of a request that failed", async () => {
     const queue = new FanOutRequestQueue(() => Promise.reject(new Error("down")), 60_000, 2);
-    queue.add(db, "w1", ["a", "b"]);
+    queue.add("w1", ["a", "b"]);
     await expect(queue.flush()).rejects.toThrow("down");
     expect(queue.size).toBe(0);
-    expect(queue.add(db, "w1", ["c", "d"])).toBe(true);
+    expect(queue.add("w1", ["c", "d"])).toBe(true);
   });
 });

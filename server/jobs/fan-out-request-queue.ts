@@ -1,4 +1,3 @@
-import type { Db } from "@/server/db/client";
 import { MAX_EVENT_IDS_PER_JOB_EVENT } from "./client";
 import { getLogger } from "@/server/observability/logger";
 import { requestFanOut } from "./request-fan-out";
@@ -21,7 +20,7 @@ export const MAX_WAITING_FAN_OUT_IDS = 20 * MAX_EVENT_IDS_PER_JOB_EVENT;
  * requests them (that is what the marker is for).
  */
 export class FanOutRequestQueue {
-  private pending = new Map<Db, Map<string, string[]>>();
+  private pending = new Map<string, string[]>();
   private pendingCount = 0;
   /** Ids of flushes whose requests have not finished yet. */
   private requestingCount = 0;
@@ -31,7 +30,7 @@ export class FanOutRequestQueue {
   private warnedAt = -Infinity;
 
   constructor(
-    private readonly request: (db: Db, workspaceId: string, eventIds: readonly string[]) => Promise<unknown> = requestFanOut,
+    private readonly request: (workspaceId: string, eventIds: readonly string[]) => Promise<unknown> = requestFanOut,
     private readonly delayMs = FAN_OUT_QUEUE_DELAY_MS,
     private readonly maxWaitingIds = MAX_WAITING_FAN_OUT_IDS,
   ) {}
@@ -47,17 +46,15 @@ export class FanOutRequestQueue {
   }
 
   /** Queues the ids for a fan-out request; returns false when the queue is full and they are left to the sweeper. */
-  add(db: Db, workspaceId: string, eventIds: readonly string[]): boolean {
+  add(workspaceId: string, eventIds: readonly string[]): boolean {
     if (eventIds.length === 0) return true;
     if (this.size + eventIds.length > this.maxWaitingIds) {
       this.leaveToSweeper(eventIds.length);
       return false;
     }
-    let byWorkspace = this.pending.get(db);
-    if (!byWorkspace) this.pending.set(db, (byWorkspace = new Map()));
-    const ids = byWorkspace.get(workspaceId);
+    const ids = this.pending.get(workspaceId);
     if (ids) ids.push(...eventIds);
-    else byWorkspace.set(workspaceId, [...eventIds]);
+    else this.pending.set(workspaceId, [...eventIds]);
     this.pendingCount += eventIds.length;
     if (this.pendingCount >= MAX_EVENT_IDS_PER_JOB_EVENT) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), this.delayMs);
@@ -89,7 +86,7 @@ export class FanOutRequestQueue {
     // requestFanOut never throws: a failure leaves the events to the sweeper.
     this.flushing = (async () => {
       try {
-        await Promise.all([...batch].flatMap(([db, byWorkspace]) => [...byWorkspace].map(([workspaceId, ids]) => this.request(db, workspaceId, ids))));
+        await Promise.all([...batch].map(([workspaceId, ids]) => this.request(workspaceId, ids)));
       } finally {
         this.requestingCount -= batchCount;
       }

@@ -272,6 +272,14 @@ export class InlineRunner {
     }
   }
 
+  /**
+   * Runs waiting in this process to start (for a run slot or a concurrency key's). With a shared
+   * queue it stays below `maxWaitingRuns`: the rest of a backlog waits in the database.
+   */
+  backlog(): number {
+    return this.ready.length;
+  }
+
   /** Resolves once no run is executing or ready to (runs waiting for a timer do not count). */
   quiet(): Promise<void> {
     if (this.isQuiet()) return Promise.resolve();

@@ -8,9 +8,10 @@ import { events } from "@/server/db/schema";
 import { handleIngestRequest } from "@/server/ingest/handle-ingest-request";
 import { captureLogs } from "@/server/observability/capture-logs";
 import { eventsIngested } from "./client";
+import { fanOutIngestedEvents } from "./functions/fan-out-events";
 import { sweepUnrequestedFanOuts } from "./functions/sweep-unrequested-fan-outs";
 import { startInlineRunner, stopInlineRunner } from "./inline-runner";
-import { fanOutEvents, inlineRunnerBacklog, isJobRunnerBehind, MAX_INLINE_RUNNER_BACKLOG, requestFanOut } from "./request-fan-out";
+import { fanOutEvents, isJobRunnerBehind, MAX_INLINE_RUNNER_BACKLOG, requestFanOut } from "./request-fan-out";
 import { createJobsTestDatabase, ManualClock } from "./test-helpers";
 
 // Stands in for the fan-out function of the next issue: records what it is asked to fan out.
@@ -57,14 +58,13 @@ describe("fan-out requests after ingest", () => {
   };
   const event = (externalId: string) => ({ type: "alert.created", severity: "high", title: `Alert ${externalId}`, externalId });
 
-  it("sends tocsin/events.ingested for the newly accepted events only, then marks them", async () => {
+  it("sends tocsin/events.ingested for the newly accepted events only", async () => {
     // The source first: creating it raises an audit event, whose fan-out request is not the subject here.
     const source = await newSource();
     const runner = startInlineRunner({ functions: [recordFanOut], logger: { info: vi.fn(), warn: vi.fn(), error: vi.fn() } });
 
     const first = await post(source, [event("a"), event("b")]);
     expect(first).toMatchObject({ status: 202, body: { accepted: 2, duplicates: 0 } });
-    expect(await fannedOut(first.body.ids)).toBe(2);
     await runner.quiet();
     expect(requested).toEqual([{ workspaceId: ws.workspace.id, eventIds: first.body.ids }]);
 
@@ -100,7 +100,39 @@ describe("fan-out requests after ingest", () => {
     clock.advance(clock.nextTimerIn()!);
     await runner.quiet();
     expect(requested).toEqual([{ workspaceId: ws.workspace.id, eventIds: expect.arrayContaining(lost.body.ids) }]);
-    expect(await fannedOut(lost.body.ids)).toBe(2);
+    // Leased: the next minute does not send them again (the probe here does not mark them done).
+    clock.advance(clock.nextTimerIn()!);
+    await runner.quiet();
+    expect(requested).toHaveLength(1);
+  });
+
+  it("a fan-out lost with its process is sent again by the sweeper until a run marks the events fanned out", async () => {
+    const quietLogger = { info: vi.fn(), warn: vi.fn(), error: vi.fn() };
+    const source = await newSource();
+    // The first process takes the request and dies before its fan-out ran (the probe does nothing).
+    let runner = startInlineRunner({ functions: [recordFanOut], logger: quietLogger });
+    const posted = await post(source, [event("crash-1"), event("crash-2")]);
+    await runner.quiet();
+    await stopInlineRunner();
+    expect(requested).toHaveLength(1);
+    expect(await fannedOut(posted.body.ids)).toBe(0);
+
+    // The next process: its sweeper finds them once 30 s old, and the fan-out marks them.
+    await handle.db.update(events).set({ receivedAt: new Date(Date.now() - 60_000) }).where(inArray(events.id, posted.body.ids));
+    const clock = new ManualClock(Date.now());
+    runner = startInlineRunner({ functions: [sweepUnrequestedFanOuts, fanOutIngestedEvents, recordFanOut], clock, logger: quietLogger });
+    const requestsOf = (from: number) => requested.slice(from).flatMap((r) => r.eventIds).filter((id) => posted.body.ids.includes(id));
+    clock.advance(clock.nextTimerIn()!);
+    await runner.quiet();
+    expect(requestsOf(1).sort()).toEqual([...posted.body.ids].sort());
+    expect(await fannedOut(posted.body.ids)).toBe(2);
+
+    // Done: even with their lease long expired, no later minute sends them again.
+    await handle.db.update(events).set({ fanOutResentAt: new Date(Date.now() - 3_600_000) }).where(inArray(events.id, posted.body.ids));
+    const sweptBefore = requested.length;
+    clock.advance(clock.nextTimerIn()!);
+    await runner.quiet();
+    expect(requestsOf(sweptBefore)).toEqual([]);
   });
 
   it("logs a failed send and reports it, without throwing", async () => {
@@ -112,7 +144,7 @@ describe("fan-out requests after ingest", () => {
       .insert(events)
       .values({ workspaceId, type: "alert.created", severity: "info", title: "x", occurredAt: new Date(), origin: "ingest" })
       .returning({ id: events.id });
-    expect(await requestFanOut(handle.db, workspaceId, [row!.id])).toBe(false);
+    expect(await requestFanOut(workspaceId, [row!.id])).toBe(false);
     logs.stop();
     expect(logs.lines).toContainEqual(
       expect.objectContaining({ module: "jobs", workspaceId, msg: expect.stringContaining("fan-out request for 1 event(s)"), err: expect.objectContaining({ message: "queue full" }) }),
@@ -121,7 +153,7 @@ describe("fan-out requests after ingest", () => {
     expect(stored!.fannedOutAt).toBeNull();
   });
 
-  it("leaves the events to the sweeper, unmarked, while the inline runner has too many runs waiting", async () => {
+  it("leaves the events to the sweeper while the inline runner has too many runs waiting", async () => {
     // A runner that cannot keep up: one run at a time, the first holding its slot until released.
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
@@ -130,7 +162,7 @@ describe("fan-out requests after ingest", () => {
     const workspaceId = ws.workspace.id;
     runner.send(Array.from({ length: MAX_INLINE_RUNNER_BACKLOG + 1 }, () => fanOutEvents(workspaceId, [randomUUID()])[0]!));
     await new Promise((resolve) => setImmediate(resolve));
-    expect(inlineRunnerBacklog(runner)).toBe(MAX_INLINE_RUNNER_BACKLOG);
+    expect(runner.backlog()).toBe(MAX_INLINE_RUNNER_BACKLOG);
     expect(isJobRunnerBehind(runner)).toBe(true);
 
     const [row] = await handle.db
@@ -138,26 +170,17 @@ describe("fan-out requests after ingest", () => {
       .values({ workspaceId, type: "alert.created", severity: "info", title: "while behind", occurredAt: new Date(), origin: "ingest" })
       .returning({ id: events.id });
     const logs = captureLogs("warn");
-    expect(await requestFanOut(handle.db, workspaceId, [row!.id])).toBe(false);
+    expect(await requestFanOut(workspaceId, [row!.id])).toBe(false);
     logs.stop();
     expect(logs.lines).toContainEqual(expect.objectContaining({ module: "jobs", msg: expect.stringContaining("left to the fan-out sweeper") }));
     expect(await fannedOut([row!.id])).toBe(0);
-    expect(inlineRunnerBacklog(runner)).toBe(MAX_INLINE_RUNNER_BACKLOG);
+    expect(runner.backlog()).toBe(MAX_INLINE_RUNNER_BACKLOG);
 
-    // Caught up: requested and marked again.
+    // Caught up: handed over again.
     release();
     await runner.quiet();
     expect(isJobRunnerBehind(runner)).toBe(false);
-    expect(await requestFanOut(handle.db, workspaceId, [row!.id])).toBe(true);
-    expect(await fannedOut([row!.id])).toBe(1);
-  });
-
-  it("reads the runner's backlog defensively", () => {
-    expect(inlineRunnerBacklog({ backlog: () => 7 })).toBe(7);
-    expect(inlineRunnerBacklog({ ready: [1, 2] })).toBe(2);
-    expect(inlineRunnerBacklog({})).toBeNull();
-    expect(inlineRunnerBacklog(undefined)).toBeNull();
-    expect(isJobRunnerBehind({}, 1)).toBe(false);
+    expect(await requestFanOut(workspaceId, [row!.id])).toBe(true);
   });
 
   it("splits large sets into job events of at most 500 ids", () => {

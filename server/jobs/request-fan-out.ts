@@ -1,9 +1,5 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
-import { toUuidArray } from "@/server/db/sql-arrays";
-import type { Db } from "@/server/db/client";
-import { events } from "@/server/db/schema";
 import { eventsIngested, isInngestConfigured, MAX_EVENT_IDS_PER_JOB_EVENT, type EventsIngestedJobEvent } from "./client";
-import { getInlineRunner } from "./inline-runner";
+import { getInlineRunner, type InlineRunner } from "./inline-runner";
 import { JobRunnerUnavailableError, sendJobEvent } from "./send-event";
 import { getLogger } from "@/server/observability/logger";
 
@@ -18,18 +14,6 @@ export function fanOutEvents(workspaceId: string, eventIds: readonly string[]): 
   return jobEvents;
 }
 
-/** Sets the "fan-out requested" marker, so the sweeper leaves these events alone. */
-export async function markFanOutRequested(db: Db, workspaceId: string, eventIds: readonly string[]): Promise<number> {
-  if (eventIds.length === 0) return 0;
-  const marked = await db
-    .update(events)
-    .set({ fannedOutAt: sql`now()` })
-    // One array parameter, not one per id: the same prepared statement for any number of ids.
-    .where(and(eq(events.workspaceId, workspaceId), sql`${events.id} = any(${toUuidArray(eventIds)})`, isNull(events.fannedOutAt)))
-    .returning({ id: events.id });
-  return marked.length;
-}
-
 let warnedNoRunner = false;
 
 /**
@@ -40,49 +24,32 @@ let warnedNoRunner = false;
  */
 export const MAX_INLINE_RUNNER_BACKLOG = 1_000;
 
-/**
- * Runs waiting to start in this process's inline runner, or null when there is none or it does
- * not tell. Read defensively: the runner's `backlog()` when it has one, else the length of its
- * ready queue.
- */
-export function inlineRunnerBacklog(runner: unknown = getInlineRunner()): number | null {
-  if (!runner || typeof runner !== "object") return null;
-  const { backlog, ready } = runner as { backlog?: unknown; ready?: unknown };
-  if (typeof backlog === "function") {
-    const value: unknown = backlog.call(runner);
-    return typeof value === "number" ? value : null;
-  }
-  return Array.isArray(ready) ? ready.length : null;
-}
-
 /** Whether new fan-outs should wait for the sweeper: the inline runner has too many runs waiting. */
-export function isJobRunnerBehind(runner: unknown = getInlineRunner(), limit = MAX_INLINE_RUNNER_BACKLOG): boolean {
-  if (isInngestConfigured()) return false;
-  const backlog = inlineRunnerBacklog(runner);
-  return backlog !== null && backlog >= limit;
+export function isJobRunnerBehind(runner: InlineRunner | undefined = getInlineRunner(), limit = MAX_INLINE_RUNNER_BACKLOG): boolean {
+  if (isInngestConfigured() || !runner) return false;
+  return runner.backlog() >= limit;
 }
 
 let warnedBehindAt = -Infinity;
 
 /**
- * After a commit: sends `tocsin/events.ingested` for the new events, then marks them. Never
- * throws: if either part fails the events stay unmarked and the sweeper sends them again (fan-out
- * is idempotent, so a resend after a send that did go through costs nothing). Returns whether the
- * request went through.
+ * After a commit: sends `tocsin/events.ingested` for the new events. Never throws: if the send
+ * fails, or the run is lost with its process, the events are never marked fanned out and the
+ * sweeper sends them again (fan-out is idempotent, so a resend of work that was done costs
+ * nothing). Returns whether the request was handed over.
  */
-export async function requestFanOut(db: Db, workspaceId: string, eventIds: readonly string[]): Promise<boolean> {
+export async function requestFanOut(workspaceId: string, eventIds: readonly string[]): Promise<boolean> {
   if (eventIds.length === 0) return true;
   if (isJobRunnerBehind()) {
     // Once a minute at most: while the runner is behind this happens on every request.
     if (performance.now() - warnedBehindAt >= 60_000) {
       warnedBehindAt = performance.now();
-      log.warn({ backlog: inlineRunnerBacklog(), limit: MAX_INLINE_RUNNER_BACKLOG }, "the job runner is behind: new events are left to the fan-out sweeper");
+      log.warn({ backlog: getInlineRunner()?.backlog() ?? null, limit: MAX_INLINE_RUNNER_BACKLOG }, "the job runner is behind: new events are left to the fan-out sweeper");
     }
     return false;
   }
   try {
     await sendJobEvent(fanOutEvents(workspaceId, eventIds));
-    await markFanOutRequested(db, workspaceId, eventIds);
     return true;
   } catch (error) {
     if (error instanceof JobRunnerUnavailableError) {

@@ -65,7 +65,7 @@ function createMetrics() {
     }),
     unfannedEvents: new Gauge({
       name: "tocsin_events_awaiting_fan_out",
-      help: "Events stored whose fan-out has not been requested yet (the sweeper requests them; database-wide)",
+      help: "Events stored and not fanned out yet: queued, or lost with a process and left to the sweeper (database-wide)",
       registers: [registry],
     }),
     silentSources: new Gauge({ name: "tocsin_sources_silent", help: "Intake sources currently silent (no event within their silence threshold)", registers: [registry] }),

@@ -103,8 +103,14 @@ export const events = pgTable(
     origin: text("origin", { enum: eventOrigins }).notNull(),
     data: jsonb("data").$type<Record<string, unknown>>(),
     raw: jsonb("raw"),
-    /** Set once fan-out has been requested; a sweeper re-sends events left without it. */
+    /**
+     * Set by the fan-out once this event's inbox entries and deliveries are written (or it matched
+     * nothing). A sweeper re-sends events left without it, so a fan-out lost with a process (the
+     * inline runner keeps runs in memory) is done again.
+     */
     fannedOutAt: timestamp("fanned_out_at", { withTimezone: true }),
+    /** When the sweeper last re-sent this event's fan-out: a lease, so it is re-sent at most every few minutes. */
+    fanOutResentAt: timestamp("fan_out_resent_at", { withTimezone: true }),
   },
   (t) => [
     index("events_workspace_id_received_at_idx").on(t.workspaceId, t.receivedAt.desc()),

@@ -4,7 +4,7 @@ import { MAX_RETRIES } from "@/server/deliveries/retry-schedule";
 import { deliveryRequested, inngest } from "../client";
 import { jobDb } from "../job-db";
 import { jobNow } from "../job-clock";
-import { fanOutEvents, markFanOutRequested } from "../request-fan-out";
+import { fanOutEvents } from "../request-fan-out";
 
 /** Runs attempting one channel's deliveries at once: one slow receiver holds up no other channel. */
 export const DELIVERY_CONCURRENCY_PER_CHANNEL = 10;
@@ -46,7 +46,6 @@ export const deliverNotification = inngest.createFunction(
       const systemEventIds = result.systemEventIds;
       if (systemEventIds.length > 0) {
         await step.sendEvent("fan-out-system-events", fanOutEvents(workspaceId, systemEventIds));
-        await step.run("mark-system-events-requested", () => markFanOutRequested(jobDb(), workspaceId, systemEventIds));
       }
       if (result.disabledChannelId) {
         const channelId = result.disabledChannelId;

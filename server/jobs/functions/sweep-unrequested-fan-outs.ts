@@ -1,28 +1,37 @@
-import { and, asc, isNull, lt, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { cron } from "inngest";
 import type { Db } from "@/server/db/client";
-import { events } from "@/server/db/schema";
+import { executeRows } from "@/server/db/execute-rows";
 import { inngest } from "../client";
 import { jobDb } from "../job-db";
-import { fanOutEvents, markFanOutRequested } from "../request-fan-out";
+import { fanOutEvents } from "../request-fan-out";
 
-/** Younger events may still be on their way through `requestFanOut`. */
+/** Younger events may still be on their way through `requestFanOut` and the fan-out. */
 export const SWEEP_MIN_AGE_SECONDS = 30;
-/** Oldest unmarked events taken per round, and rounds per run: at most 20,000 events a minute. */
+/** A re-sent fan-out not done after this long is sent again (its lease ran out). */
+export const FAN_OUT_RESEND_LEASE_SECONDS = 120;
+/**
+ * Events older than this are no longer re-sent: a fan-out that failed for good on every resend of
+ * a day (an exception notice was raised each time) would otherwise be retried forever.
+ */
+export const SWEEP_MAX_AGE_HOURS = 24;
+/** Oldest events taken per round, and rounds per run: at most 20,000 events a minute. */
 export const SWEEP_ROUND_SIZE = 2_000;
 export const SWEEP_MAX_ROUNDS = 10;
 
 /**
- * Events committed but never marked "fan-out requested" — the process died between commit and
- * send, or the send failed — are sent again, oldest first, as `tocsin/events.ingested` (one job
- * event per workspace and 500 ids), then marked. Each round is three steps: find, send, mark.
+ * Events committed but not marked fanned out after 30 s — the process died between commit and
+ * send or while the fan-out ran (the inline runner keeps runs in memory), or the send failed —
+ * are sent again, oldest first, as `tocsin/events.ingested` (one job event per workspace and 500
+ * ids). Each is leased as it is taken, so an event whose fan-out is still queued behind others is
+ * re-sent at most every two minutes; a re-sent fan-out of work already done writes nothing.
  */
 export const sweepUnrequestedFanOuts = inngest.createFunction(
   { id: "sweep-unrequested-fan-outs", name: "Sweep unrequested fan-outs", triggers: [cron("* * * * *")] },
   async ({ step }) => {
     let resent = 0;
     for (let round = 0; round < SWEEP_MAX_ROUNDS; round++) {
-      const found = await step.run(`find-unrequested-${round}`, () => findUnrequestedFanOuts(jobDb(), SWEEP_ROUND_SIZE));
+      const found = await step.run(`take-unfanned-${round}`, () => takeUnfannedEvents(jobDb(), SWEEP_ROUND_SIZE));
       if (found.length === 0) break;
       const idsByWorkspace = new Map<string, string[]>();
       for (const row of found) {
@@ -34,12 +43,6 @@ export const sweepUnrequestedFanOuts = inngest.createFunction(
         `resend-${round}`,
         [...idsByWorkspace].flatMap(([workspaceId, ids]) => fanOutEvents(workspaceId, ids)),
       );
-      await step.run(`mark-requested-${round}`, async () => {
-        // Each event is marked within the workspace it was found in, as every job write is.
-        let marked = 0;
-        for (const [workspaceId, ids] of idsByWorkspace) marked += await markFanOutRequested(jobDb(), workspaceId, ids);
-        return marked;
-      });
       resent += found.length;
       if (found.length < SWEEP_ROUND_SIZE) break;
     }
@@ -47,12 +50,30 @@ export const sweepUnrequestedFanOuts = inngest.createFunction(
   },
 );
 
-/** Uses the partial index `events_unfanned_idx` (received_at where fanned_out_at is null). */
-export function findUnrequestedFanOuts(db: Db, limit: number) {
-  return db
-    .select({ id: events.id, workspaceId: events.workspaceId })
-    .from(events)
-    .where(and(isNull(events.fannedOutAt), lt(events.receivedAt, sql`now() - ${sql.raw(`interval '${SWEEP_MIN_AGE_SECONDS} seconds'`)}`)))
-    .orderBy(asc(events.receivedAt))
-    .limit(limit);
+/**
+ * The oldest events not fanned out, between 30 s and a day old, whose last resend (if any) is over
+ * two minutes old, leased in the same statement (skipping rows another sweeper holds). Uses the
+ * partial index `events_unfanned_idx` (received_at where fanned_out_at is null).
+ */
+export async function takeUnfannedEvents(db: Db, limit: number) {
+  const rows = await executeRows<{ id: string; workspace_id: string; received_at: string | Date }>(
+    db,
+    sql`update events e set fan_out_resent_at = now()
+        from (
+          select id from events
+          where fanned_out_at is null
+            and received_at < now() - ${`${SWEEP_MIN_AGE_SECONDS} seconds`}::interval
+            and received_at > now() - ${`${SWEEP_MAX_AGE_HOURS} hours`}::interval
+            and (fan_out_resent_at is null or fan_out_resent_at < now() - ${`${FAN_OUT_RESEND_LEASE_SECONDS} seconds`}::interval)
+          order by received_at
+          limit ${limit}
+          for update skip locked
+        ) unfanned
+        where e.id = unfanned.id
+        returning e.id, e.workspace_id, e.received_at`,
+  );
+  // An UPDATE … RETURNING keeps no order: oldest first, as selected.
+  return rows
+    .sort((a, b) => new Date(a.received_at).getTime() - new Date(b.received_at).getTime())
+    .map((row) => ({ id: row.id, workspaceId: row.workspace_id }));
 }

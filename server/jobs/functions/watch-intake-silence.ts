@@ -3,7 +3,7 @@ import { detectResumedSources, detectSilentSources, type SilenceTransition } fro
 import { inngest } from "../client";
 import { jobNow } from "../job-clock";
 import { jobDb } from "../job-db";
-import { fanOutEvents, markFanOutRequested } from "../request-fan-out";
+import { fanOutEvents } from "../request-fan-out";
 
 /**
  * Every minute: sources whose events came back leave their silent period (`intake.resumed`),
@@ -30,11 +30,6 @@ export const watchIntakeSilence = inngest.createFunction(
         "request-fan-out",
         [...byWorkspace].flatMap(([workspaceId, eventIds]) => fanOutEvents(workspaceId, eventIds)),
       );
-      await step.run("mark-fan-out-requested", async () => {
-        let marked = 0;
-        for (const [workspaceId, eventIds] of byWorkspace) marked += await markFanOutRequested(jobDb(), workspaceId, eventIds);
-        return marked;
-      });
     }
     return { resumed: resumed.map((change) => change.sourceId), silent: silent.map((change) => change.sourceId) };
   },

@@ -1,0 +1,2 @@
+-- fanned_out_at now means "fanned out" (set by the fan-out when done), no longer "requested"; the sweeper leases its resends with fan_out_resent_at.
+ALTER TABLE "events" ADD COLUMN "fan_out_resent_at" timestamp with time zone;
