@@ -100,6 +100,11 @@ if (serverUrl) {
   env.DATABASE_URL = url.toString();
   env.AUTH_SECRET = "e2e-secret-for-a-throwaway-database-0123456789";
   env.TOCSIN_ENCRYPTION_KEY = "ZTJlLWtleS1mb3ItYS10aHJvd2F3YXktZGF0YWJhcyE=";
+  // Jobs shared through PostgreSQL, as N instances without Inngest run them: every spec exercises
+  // the shared queue, and e2e/two-instances.spec.ts starts a second instance beside this one and
+  // reads both instances' job counters at /api/metrics.
+  env.TOCSIN_JOB_QUEUE = "postgres";
+  env.TOCSIN_METRICS_TOKEN = "e2e-metrics-token-for-a-throwaway-server";
   cleanup = async () => {
     await admin.unsafe(`drop database if exists "${name}" with (force)`);
     await admin.end();
