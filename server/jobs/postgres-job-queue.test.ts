@@ -3,6 +3,7 @@ import { cron, Inngest, type InngestFunction } from "inngest";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createPostgresHandle, type DbHandle } from "@/server/db/client";
 import { executeRows } from "@/server/db/execute-rows";
+import { startInboxRealtime, stopInboxRealtime } from "@/server/inbox/realtime";
 import { createTestDatabase } from "@/server/db/test-database";
 import { eventsIngested, jobQueueMode } from "./client";
 import { InlineRunner, startInlineRunner, stopInlineRunner, type InlineRunnerOptions } from "./inline-runner";
@@ -234,6 +235,30 @@ describe("the inline runner's queue shared through the database", () => {
       vi.unstubAllEnvs();
       await stopInlineRunner();
       await first.db.execute(sql`alter table job_queue drop constraint job_queue_refuses_test`);
+    }
+  });
+});
+
+describe("the shared queue's LISTEN", () => {
+  it.runIf(process.env.DATABASE_URL)("rides on the bell's listening connection: one connection LISTENs for both", async () => {
+    const handle = createPostgresHandle((first as Extract<DbHandle, { kind: "postgres" }>).url, { max: 2 });
+    const realtime = startInboxRealtime(handle);
+    let signals = 0;
+    const unlisten = await new PostgresJobQueue(handle).listen(() => signals++);
+    try {
+      await realtime.ready;
+      const [listening] = await executeRows<{ connections: number }>(
+        first.db,
+        sql`select count(distinct pid)::int as connections from pg_stat_activity where datname = current_database() and query ilike 'listen%'`,
+      );
+      expect(listening!.connections).toBe(1);
+      const before = signals;
+      await new PostgresJobQueue(first).enqueue([{ id: "e1", name: "test/signal", data: {}, ts: Date.now() }]);
+      await waitFor(() => signals > before, "the NOTIFY");
+    } finally {
+      await unlisten();
+      await stopInboxRealtime(handle);
+      await handle.close();
     }
   });
 });
