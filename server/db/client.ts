@@ -63,7 +63,9 @@ export function createPgliteHandle(dataDir?: string, options: { loadDataDir?: Bl
     mkdirSync(dataDir, { recursive: true });
     unlock = lockDataDir(dataDir);
   }
-  const client = new PGlite(dataDir, options);
+  // One options object: `new PGlite(undefined, options)` takes its first argument for the
+  // options and drops the second, so a dump to load would be silently ignored.
+  const client = new PGlite({ dataDir, ...options });
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
     kind: "pglite",

@@ -11,10 +11,11 @@ import { migrateDatabase } from "./migrate";
 export async function createTestDatabase(): Promise<DbHandle> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
-    // test/global-setup.ts leaves a dump of a migrated database; migrating again is then a
-    // no-op that still proves the dump is current.
+    // test/global-setup.ts leaves a dump of a database it migrated and checked against drizzle/
+    // in this run; without one (a run without the global setup), the file migrates its own.
     const template = process.env.TOCSIN_TEST_PGLITE_TEMPLATE;
-    const handle = createPgliteHandle(undefined, template ? { loadDataDir: new Blob([readFileSync(template)]) } : {});
+    if (template) return createPgliteHandle(undefined, { loadDataDir: new Blob([readFileSync(template)]) });
+    const handle = createPgliteHandle();
     await migrateDatabase(handle);
     return handle;
   }
