@@ -92,9 +92,11 @@ export async function runDeliveryFaults(
   const target = { url: `${app.url}/api/ingest/${seed.sourceId}`, token: seed.token };
   const requests = Math.ceil(config.events / EVENTS_PER_REQUEST);
   const intervalMs = Math.max(MIN_POSTING_MS, config.events * 10) / requests;
-  const pgRestartAt = config.pgRestart ? Math.floor(requests * 0.35) : -1;
-  const killAt = Math.floor(requests * 0.7);
-  log(`deliveries: ${config.events} events × ${channels} channels, ${requests} requests one every ${intervalMs.toFixed(0)} ms; receiver fails ${config.failureRate * 100} %; PostgreSQL restart at request ${pgRestartAt}, kill -9 at request ${killAt}`);
+  // The kill first, half-way through posting; the database restart once everything is posted,
+  // while retries and the sweepers' recovery of the kill are under way. (A restart while events
+  // are posted only holds their answers until the database is back.)
+  const killAt = Math.floor(requests * 0.5);
+  log(`deliveries: ${config.events} events × ${channels} channels, ${requests} requests one every ${intervalMs.toFixed(0)} ms; receiver fails ${config.failureRate * 100} %; kill -9 at request ${killAt}${config.pgRestart ? ", PostgreSQL restart after the last" : ""}`);
 
   const started = performance.now();
   const faults: Promise<void>[] = [];
@@ -105,13 +107,6 @@ export async function runDeliveryFaults(
   for (let r = 0; r < requests; r++) {
     const wait = started + r * intervalMs - performance.now();
     if (wait > 1) await sleep(wait);
-    if (r === pgRestartAt) {
-      faults.push(
-        restartPostgres(log).then((seconds) => {
-          pgRestartSeconds = seconds;
-        }),
-      );
-    }
     if (r === killAt) {
       log("deliveries: kill -9 of the app");
       await app.kill9();
@@ -125,9 +120,15 @@ export async function runDeliveryFaults(
     const events = Array.from({ length: Math.min(EVENTS_PER_REQUEST, config.events - r * EVENTS_PER_REQUEST) }, (_, i) => faultEvent(r * EVENTS_PER_REQUEST + i));
     unansweredPosts += (await postUntilAccepted(target, events, deadline)).unanswered;
   }
-  await Promise.all(faults);
   const postedSeconds = (performance.now() - started) / 1000;
   log(`deliveries: all events accepted after ${postedSeconds.toFixed(1)} s (${unansweredPosts} posts unanswered and sent again); waiting for every delivery to finish`);
+  if (config.pgRestart) {
+    faults.push(
+      restartPostgres(log).then((seconds) => {
+        pgRestartSeconds = seconds;
+      }),
+    );
+  }
 
   const drainDeadline = performance.now() + config.drainTimeoutS * 1000;
   let counts: Counts = { events: 0, deliveries: 0, pending: -1 };
@@ -142,6 +143,7 @@ export async function runDeliveryFaults(
     }
     await sleep(250);
   }
+  await Promise.all(faults);
   const drainSeconds = (performance.now() - started) / 1000 - postedSeconds;
   const totalSeconds = (performance.now() - started) / 1000;
 
