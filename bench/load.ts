@@ -1,6 +1,7 @@
 // The in-process load generator: N keep-alive clients on loopback, each posting in a loop for
 // a warm-up and then a fixed measured window. Every request is bounded by a timeout.
 import { Agent, request as httpRequest } from "node:http";
+import { connect, type Socket } from "node:net";
 
 export type LoadOptions = {
   url: string; // http://127.0.0.1:PORT/api/ingest/<sourceId>
@@ -143,6 +144,82 @@ export type OpenLoadRequest = { externalId: string; status: number; latencyMs: n
 export type OpenLoadResult = { offered: number; seconds: number; requests: OpenLoadRequest[]; errorSamples: string[] };
 
 /**
+ * A minimal keep-alive HTTP/1.1 client for the open loop: requests written as prepared bytes,
+ * answers read by status line and Content-Length (both servers always send one). The generator
+ * shares the machine's CPUs with the server it measures, so it should cost as little as it can:
+ * a fraction of node:http's client per request.
+ */
+class RawClient {
+  private readonly free: Socket[] = [];
+  private readonly waiting: (() => void)[] = [];
+  private open = 0;
+
+  constructor(
+    private readonly url: URL,
+    private readonly maxSockets: number,
+  ) {}
+
+  post(head: string, body: string): Promise<{ status: number; text: string }> {
+    return new Promise((resolve) => {
+      const run = () => this.exchange(Buffer.from(head + body), resolve);
+      if (this.free.length > 0 || this.open < this.maxSockets) run();
+      else this.waiting.push(run);
+    });
+  }
+
+  close() {
+    for (const socket of this.free) socket.destroy();
+    this.free.length = 0;
+  }
+
+  private exchange(request: Buffer, resolve: (answer: { status: number; text: string }) => void) {
+    let socket = this.free.pop();
+    if (!socket) {
+      this.open++;
+      socket = connect({ host: this.url.hostname, port: Number(this.url.port) });
+      socket.setNoDelay(true);
+      socket.setTimeout(REQUEST_TIMEOUT_MS);
+      const created = socket;
+      // Idle in the pool: an error or the server's idle close only takes it out.
+      created.on("error", () => {});
+      created.on("close", () => {
+        const index = this.free.indexOf(created);
+        if (index === -1) return;
+        this.free.splice(index, 1);
+        this.open--;
+      });
+    }
+    const current = socket;
+    let buffer: Buffer = Buffer.alloc(0);
+    const done = (status: number, text: string, reusable: boolean) => {
+      current.off("data", onData).off("error", onError).off("close", onClose).off("timeout", onTimeout);
+      if (reusable) this.free.push(current);
+      else {
+        this.open--;
+        current.destroy();
+      }
+      resolve({ status, text });
+      this.waiting.shift()?.();
+    };
+    const onData = (chunk: Buffer) => {
+      buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
+      const end = buffer.indexOf("\r\n\r\n");
+      if (end === -1) return;
+      const head = buffer.subarray(0, end).toString("latin1");
+      const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1] ?? 0);
+      if (buffer.length < end + 4 + length) return;
+      const status = Number(head.slice(9, 12));
+      done(status, buffer.subarray(end + 4, end + 4 + length).toString("utf8"), !/\r\nconnection:\s*close/i.test(head));
+    };
+    const onError = (error: Error) => done(0, `request error: ${error.message}`, false);
+    const onClose = () => done(0, "request error: connection closed before the answer", false);
+    const onTimeout = () => done(0, `request error: timed out after ${REQUEST_TIMEOUT_MS} ms`, false);
+    current.on("data", onData).once("error", onError).once("close", onClose).once("timeout", onTimeout);
+    current.write(request);
+  }
+}
+
+/**
  * Starts `ratePerSecond` single-event requests a second for `durationMs`, not waiting for earlier
  * answers, and waits for all of them. Latency runs from when each request was due, not when it
  * got a socket, so a server that falls behind shows it (no coordinated omission).
@@ -150,7 +227,8 @@ export type OpenLoadResult = { offered: number; seconds: number; requests: OpenL
 export async function runOpenLoad(options: OpenLoadOptions): Promise<OpenLoadResult> {
   const url = new URL(options.url);
   if (url.hostname !== "127.0.0.1" && url.hostname !== "localhost") throw new Error("bench: loopback only");
-  const agent = new Agent({ keepAlive: true, maxSockets: options.maxSockets, maxFreeSockets: options.maxSockets });
+  const client = new RawClient(url, options.maxSockets);
+  const headPrefix = `POST ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${options.token}\r\nContent-Type: application/json\r\n`;
   const requests: OpenLoadRequest[] = [];
   const errorSamples: string[] = [];
   const pending: Promise<void>[] = [];
@@ -167,7 +245,7 @@ export async function runOpenLoad(options: OpenLoadOptions): Promise<OpenLoadRes
         // How far behind the schedule this generator itself is (its own CPU share, not the server's answer).
         const issuedLateMs = performance.now() - dueAt;
         pending.push(
-          post(agent, url, options.token, body).then(({ status, text }) => {
+          client.post(`${headPrefix}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n`, body).then(({ status, text }) => {
             requests.push({ externalId, status, latencyMs: performance.now() - dueAt, issuedLateMs });
             if (status !== 202 && status !== 429 && errorSamples.length < MAX_ERROR_SAMPLES) errorSamples.push(`${status} ${text.slice(0, 300)}`);
           }),
@@ -177,7 +255,7 @@ export async function runOpenLoad(options: OpenLoadOptions): Promise<OpenLoadRes
     }
     await Promise.all(pending);
   } finally {
-    agent.destroy();
+    client.close();
   }
   return { offered: started, seconds: options.durationMs / 1000, requests, errorSamples };
 }

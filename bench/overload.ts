@@ -2,8 +2,9 @@
 // the ingest rate it sustains. Phase 1 measures that rate as bench:ingest does (32 keep-alive
 // clients in a closed loop); phase 2 starts single-event requests at `--factor` times it in an
 // open loop (each request at its time, whatever the earlier answers) for `--duration` seconds,
-// while sampling the server's RSS and sending oversize bodies (one announced by Content-Length,
-// one chunked without end, in turn, every 100 ms) timed to their refusal. The bare node:http
+// while sampling the server's RSS and sending oversize bodies from a process of their own
+// (bench/oversize-probe.ts: one announced by Content-Length, one chunked without end, in turn,
+// every 100 ms) timed to their refusal. The bare node:http
 // baseline (bench/baseline-server.ts, no admission control) takes the same offered load in the
 // same run. Afterwards each server is stopped and its database read: every event answered 202
 // must be there, none answered 429.
@@ -11,22 +12,22 @@
 // PostgreSQL by default (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test: fresh
 // databases tocsin_bench_<pid>[_baseline], dropped at the end); `--pglite` for embedded PGlite.
 // Options: --duration=30 (phase 2, seconds)  --factor=2  --rate=<req/s> (skip phase 1 and offer
-// factor × this)  --max-sockets=1024  --json.  BENCH_SKIP_BUILD=1 reuses the .next build; the
+// factor × this)  --max-sockets=256 (the generator's connections; requests beyond wait for one,
+// timed from when they were due)  --json.  BENCH_SKIP_BUILD=1 reuses the .next build; the
 // server's own settings (TOCSIN_INGEST_MAX_IN_FLIGHT, …) pass through the environment.
 // Exit status 1 when Tocsin answered anything but 202 or 429 (a 5xx, a timeout, a reset), lost a
 // 202'd event or kept a 429'd one, or the run failed; the memory and oversize targets are printed.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { request as httpRequest } from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import postgres from "postgres";
-import { MAX_BODY_BYTES } from "@/server/ingest/read-body";
 import { createCleanups } from "./cleanups";
 import { startIngestServers, type BenchDatabase, type IngestServer } from "./ingest-servers";
 import { runLoad, runOpenLoad, type OpenLoadRequest } from "./load";
 import { acquireCheckoutLock } from "./lock";
+import type { OversizeKind, OversizeProbe } from "./oversize-probe";
 import { killAllChildrenSync, sleep, stopAllChildren } from "./processes";
 
 const args = process.argv.slice(2);
@@ -43,7 +44,7 @@ const config = {
   durationS: numberOption("duration", 30, 600),
   factor: numberOption("factor", 2, 20),
   rate: args.some((a) => a.startsWith("--rate=")) ? numberOption("rate", 1, 100_000) : null,
-  maxSockets: Math.floor(numberOption("max-sockets", 1024, 10_000)),
+  maxSockets: Math.floor(numberOption("max-sockets", 256, 10_000)),
   // Phase 1, as bench:ingest measures single events.
   concurrency: 32,
   warmupS: 2,
@@ -58,7 +59,6 @@ process.on("exit", killAllChildrenSync);
 
 const RSS_SAMPLE_MS = 250;
 const OVERSIZE_EVERY_MS = 100;
-const OVERSIZE_TIMEOUT_MS = 10_000;
 /** The targets: oversize bodies refused within this, RSS bounded and flat. */
 const OVERSIZE_P99_TARGET_MS = 100;
 const RSS_PEAK_GROWTH_TARGET_MIB = 256;
@@ -94,58 +94,21 @@ function sampleRss(pid: number) {
   };
 }
 
-type OversizeKind = "announced" | "chunked";
-type OversizeProbe = { kind: OversizeKind; status: number; ms: number };
-
-/**
- * One oversize body on a connection of its own, timed from its first byte to the answer:
- * `announced` declares MAX_BODY_BYTES + 1 in Content-Length and sends them; `chunked` declares
- * nothing and sends 64 KiB chunks as fast as the socket takes them, without end.
- */
-function sendOversize(server: IngestServer, kind: OversizeKind): Promise<OversizeProbe> {
-  return new Promise((resolve) => {
-    const started = performance.now();
-    let done = false;
-    const finish = (status: number) => {
-      if (done) return;
-      done = true;
-      resolve({ kind, status, ms: performance.now() - started });
-      req.destroy();
-    };
-    const headers: Record<string, string | number> = { authorization: `Bearer ${server.token}`, "content-type": "application/json" };
-    if (kind === "announced") headers["content-length"] = MAX_BODY_BYTES + 1;
-    const req = httpRequest(server.url, { method: "POST", agent: false, headers, timeout: OVERSIZE_TIMEOUT_MS }, (res) => {
-      finish(res.statusCode ?? 0);
-      res.resume();
+/** Oversize probes for `durationMs`, in a process of their own; resolves with what they measured. */
+function probeOversize(server: IngestServer, durationMs: number): Promise<OversizeProbe[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", path.resolve("bench/oversize-probe.ts")], {
+      env: { ...process.env, BENCH_PROBE_URL: server.url, BENCH_PROBE_TOKEN: server.token, BENCH_PROBE_MS: String(durationMs), BENCH_PROBE_EVERY_MS: String(OVERSIZE_EVERY_MS) },
+      stdio: ["ignore", "pipe", "inherit"],
     });
-    req.on("timeout", () => finish(0));
-    req.on("error", () => finish(0));
-    const chunk = Buffer.alloc(64 * 1024, 0x20);
-    let sent = 0;
-    const pump = () => {
-      while (!done) {
-        if (kind === "announced" && sent >= MAX_BODY_BYTES + 1) return;
-        const part = kind === "announced" ? chunk.subarray(0, Math.min(chunk.length, MAX_BODY_BYTES + 1 - sent)) : chunk;
-        sent += part.length;
-        if (!req.write(part)) return void req.once("drain", pump);
-      }
-    };
-    req.flushHeaders();
-    pump();
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      if (code !== 0) return reject(new Error(`the oversize probe exited with ${code}`));
+      resolve(JSON.parse(output) as OversizeProbe[]);
+    });
   });
-}
-
-/** Oversize probes every OVERSIZE_EVERY_MS, alternating kinds, until stopped. */
-function probeOversize(server: IngestServer) {
-  const probes: Promise<OversizeProbe>[] = [];
-  let n = 0;
-  const timer = setInterval(() => probes.push(sendOversize(server, n++ % 2 === 0 ? "announced" : "chunked")), OVERSIZE_EVERY_MS);
-  return {
-    async stop() {
-      clearInterval(timer);
-      return Promise.all(probes);
-    },
-  };
 }
 
 /** The externalIds among `wanted` that the server's source stored (read after the server stopped). */
@@ -176,20 +139,21 @@ type OverloadResult = {
   acceptedPerSecond: number;
   latency: Record<string, Stats>;
   generatorLateMs: Stats;
-  rssMiB: { start: number; peak: number; atThird: number; end: number; samples: number };
-  oversize: Record<OversizeKind, Stats & { statuses: Record<string, number> }>;
+  rssMiB: { start: number; peak: number; atThird: number; end: number; samples: number; everyFiveSeconds: number[] };
+  oversize: Record<OversizeKind, Stats & { statuses: Record<string, number>; connect: Stats }>;
   lostAccepted: number;
   keptRefused: number;
   errorSamples: string[];
+  oversizeErrors: string[];
 };
 
 async function overload(server: IngestServer, name: string, ratePerSecond: number): Promise<OverloadResult> {
   const label = `${name}-overload-${Date.now()}`;
   log(`${name}: ${ratePerSecond.toFixed(0)} req/s offered, open loop, for ${config.durationS} s, oversize bodies every ${OVERSIZE_EVERY_MS} ms`);
   const rss = sampleRss(server.child.process.pid!);
-  const oversize = probeOversize(server);
+  const oversize = probeOversize(server, config.durationS * 1000);
   const load = await runOpenLoad({ url: server.url, token: server.token, ratePerSecond, durationMs: config.durationS * 1000, label, maxSockets: config.maxSockets });
-  const probes = await oversize.stop();
+  const probes = await oversize;
   const samples = rss.stop();
   await server.child.stop();
 
@@ -207,7 +171,11 @@ async function overload(server: IngestServer, name: string, ratePerSecond: numbe
     const ofKind = probes.filter((probe) => probe.kind === kind);
     const statuses: Record<string, number> = {};
     for (const probe of ofKind) statuses[probe.status] = (statuses[probe.status] ?? 0) + 1;
-    return { ...statsOf(ofKind.map((probe) => probe.ms)), statuses };
+    return {
+      ...statsOf(ofKind.filter((probe) => probe.status !== 0).map((probe) => probe.ms)),
+      statuses,
+      connect: statsOf(ofKind.map((probe) => probe.connectMs)),
+    };
   };
   const result: OverloadResult = {
     name,
@@ -217,11 +185,19 @@ async function overload(server: IngestServer, name: string, ratePerSecond: numbe
     acceptedPerSecond: accepted.length / load.seconds,
     latency: Object.fromEntries([...byStatus].map(([status, requests]) => [String(status), statsOf(requests.map((r) => r.latencyMs))])),
     generatorLateMs: statsOf(load.requests.map((r) => r.issuedLateMs)),
-    rssMiB: { start: samples[0]!.mib, peak: Math.max(...samples.map((s) => s.mib)), atThird: third.mib, end: samples.at(-1)!.mib, samples: samples.length },
+    rssMiB: {
+      start: samples[0]!.mib,
+      peak: Math.max(...samples.map((s) => s.mib)),
+      atThird: third.mib,
+      end: samples.at(-1)!.mib,
+      samples: samples.length,
+      everyFiveSeconds: samples.filter((_, i) => i % Math.round(5000 / RSS_SAMPLE_MS) === 0).map((s) => Math.round(s.mib)),
+    },
     oversize: { announced: oversizeOf("announced"), chunked: oversizeOf("chunked") },
     lostAccepted: accepted.filter((request) => !stored.has(request.externalId)).length,
     keptRefused: refused.filter((request) => stored.has(request.externalId)).length,
     errorSamples: load.errorSamples,
+    oversizeErrors: [...new Set(probes.filter((p) => p.error).map((p) => `${p.kind} at ${(p.atMs / 1000).toFixed(1)} s: ${p.error}`))].slice(0, 5),
   };
   log(`${name}: ${JSON.stringify(result.statuses)}, RSS ${result.rssMiB.start.toFixed(0)} → peak ${result.rssMiB.peak.toFixed(0)} → ${result.rssMiB.end.toFixed(0)} MiB, lost ${result.lostAccepted}`);
   return result;
@@ -236,7 +212,7 @@ function targetsOf(tocsin: OverloadResult) {
     nothingLost: { target: "every 202'd event stored, no 429'd one", pass: tocsin.lostAccepted === 0 && tocsin.keptRefused === 0 },
     rssPeak: { target: `Tocsin peak RSS <= start + ${RSS_PEAK_GROWTH_TARGET_MIB} MiB`, pass: tocsin.rssMiB.peak - tocsin.rssMiB.start <= RSS_PEAK_GROWTH_TARGET_MIB },
     rssFlat: { target: `Tocsin RSS grows <= ${RSS_LATE_GROWTH_TARGET_MIB} MiB after the first third`, pass: tocsin.rssMiB.end - tocsin.rssMiB.atThird <= RSS_LATE_GROWTH_TARGET_MIB },
-    oversize: { target: `oversize bodies refused (413/429), p99 < ${OVERSIZE_P99_TARGET_MS} ms`, pass: oversizeRefused && oversizeP99 < OVERSIZE_P99_TARGET_MS },
+    oversize: { target: `oversize bodies refused (413/429) on an open connection, p99 < ${OVERSIZE_P99_TARGET_MS} ms`, pass: oversizeRefused && oversizeP99 < OVERSIZE_P99_TARGET_MS },
   };
 }
 
@@ -267,16 +243,26 @@ function format(sustained: { requestsPerSecond: number; p99Ms: number } | null, 
   lines.push(row("load generator late p50 / p99 ms", `${f(tocsin.generatorLateMs.p50)} / ${f(tocsin.generatorLateMs.p99)}`, `${f(baseline.generatorLateMs.p50)} / ${f(baseline.generatorLateMs.p99)}`));
   const rss = (r: OverloadResult) => `${f(r.rssMiB.start, 0)}/${f(r.rssMiB.peak, 0)}/${f(r.rssMiB.end, 0)}`;
   lines.push(row("RSS start/peak/end MiB", rss(tocsin), rss(baseline), ratio(tocsin.rssMiB.peak, baseline.rssMiB.peak)));
+  lines.push(row("RSS every 5 s MiB", "", ""));
+  lines.push(`  Tocsin:   ${tocsin.rssMiB.everyFiveSeconds.join(" ")}`);
+  lines.push(`  baseline: ${baseline.rssMiB.everyFiveSeconds.join(" ")}`);
   for (const kind of ["announced", "chunked"] as const) {
     const o = (r: OverloadResult) => `${f(r.oversize[kind].p50)} / ${f(r.oversize[kind].p99)}`;
-    lines.push(row(`oversize ${kind} p50 / p99 ms`, o(tocsin), o(baseline), ratio(tocsin.oversize[kind].p99, baseline.oversize[kind].p99)));
+    lines.push(row(`oversize ${kind}: refused p50 / p99 ms`, o(tocsin), o(baseline), ratio(tocsin.oversize[kind].p99, baseline.oversize[kind].p99)));
+    const c = (r: OverloadResult) => `${f(r.oversize[kind].connect.p50)} / ${f(r.oversize[kind].connect.p99)}`;
+    lines.push(row(`  its new connection's 1st answer`, c(tocsin), c(baseline)));
     const s = (r: OverloadResult) => Object.entries(r.oversize[kind].statuses).map(([status, n]) => `${status}:${n}`).join(" ");
     lines.push(row(`  answers (of ${tocsin.oversize[kind].count} / ${baseline.oversize[kind].count})`, s(tocsin), s(baseline)));
   }
   lines.push(row("202'd events missing afterwards", String(tocsin.lostAccepted), String(baseline.lostAccepted)));
   lines.push(row("429'd events stored anyway", String(tocsin.keptRefused), String(baseline.keptRefused)));
   for (const target of Object.values(targetsOf(tocsin))) lines.push(`target: ${target.target} -> ${target.pass ? "PASS" : "FAIL"}`);
-  const samples = [...tocsin.errorSamples.map((s) => `Tocsin: ${s}`), ...baseline.errorSamples.map((s) => `baseline: ${s}`)];
+  const samples = [
+    ...tocsin.errorSamples.map((s) => `Tocsin: ${s}`),
+    ...baseline.errorSamples.map((s) => `baseline: ${s}`),
+    ...tocsin.oversizeErrors.map((s) => `Tocsin oversize ${s}`),
+    ...baseline.oversizeErrors.map((s) => `baseline oversize ${s}`),
+  ];
   if (samples.length > 0) lines.push(`\nfirst unexpected answers:\n${samples.map((s) => `  ${s}`).join("\n")}`);
   return lines.join("\n");
 }

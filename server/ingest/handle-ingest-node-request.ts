@@ -3,6 +3,7 @@ import type { Db } from "@/server/db/client";
 import { withNodeRequestId } from "@/server/observability/log-context";
 import { answerIngestRequest, type IngestAnswer, type IngestOptions, type IngestTarget } from "./handle-ingest-request";
 import { IngestError } from "./ingest-error";
+import { MAX_BODY_BYTES } from "./read-body";
 
 /**
  * The ingest endpoint on Node's own request and response: the body is read straight off the
@@ -41,15 +42,16 @@ async function answerOnNode(
   const text = JSON.stringify(answer.body);
   const headers: Record<string, string | number> = { ...answer.headers, "content-type": "application/json", "content-length": Buffer.byteLength(text) };
   // A refusal sent before the body was read to its end: close the connection rather than read on —
-  // unless nothing was read and little is announced (an overloaded server's 429): Node discards
-  // that much at less cost than the client's reconnection.
+  // unless nothing was read and a bounded length is announced (a 429, a 413 by Content-Length):
+  // Node then discards that much at less cost than the client's reconnection, and the client gets
+  // its answer rather than a reset for bytes still in flight to a closed socket.
   if (!request.complete && !isSmallAndUntouched(request)) headers.connection = "close";
   response.writeHead(answer.status, headers);
   response.end(text);
 }
 
-/** Bodies Node may discard after a refusal, keeping the connection for the client's next request. */
-export const DISCARDABLE_BODY_BYTES = 64 * 1024;
+/** Announced bodies Node may discard after a refusal, keeping the connection for the client's next request. */
+export const DISCARDABLE_BODY_BYTES = 4 * MAX_BODY_BYTES;
 
 function isSmallAndUntouched(request: IncomingMessage): boolean {
   const declared = Number(request.headers["content-length"]);
