@@ -185,7 +185,7 @@ export async function runIngestFaults(handle: DbHandle, app: AppProcess, source:
     }
     await sleep(500);
   }
-  if (fanOutSettledSeconds === null) violations.push(`${unmarked} events whose fan-out was never requested (after ${config.fanOutTimeoutS} s)`);
+  if (fanOutSettledSeconds === null) violations.push(`${unmarked} events never marked fanned out (after ${config.fanOutTimeoutS} s)`);
 
   return {
     events: config.events,
