@@ -3,6 +3,7 @@ import { cron } from "inngest";
 import type { Db } from "@/server/db/client";
 import { executeRows } from "@/server/db/execute-rows";
 import { inngest } from "../client";
+import { jobNow } from "../job-clock";
 import { jobDb } from "../job-db";
 import { fanOutEvents } from "../request-fan-out";
 
@@ -31,7 +32,7 @@ export const sweepUnrequestedFanOuts = inngest.createFunction(
   async ({ step }) => {
     let resent = 0;
     for (let round = 0; round < SWEEP_MAX_ROUNDS; round++) {
-      const found = await step.run(`take-unfanned-${round}`, () => takeUnfannedEvents(jobDb(), SWEEP_ROUND_SIZE));
+      const found = await step.run(`take-unfanned-${round}`, () => takeUnfannedEvents(jobDb(), jobNow(), SWEEP_ROUND_SIZE));
       if (found.length === 0) break;
       const idsByWorkspace = new Map<string, string[]>();
       for (const row of found) {
@@ -53,18 +54,21 @@ export const sweepUnrequestedFanOuts = inngest.createFunction(
 /**
  * The oldest events not fanned out, between 30 s and a day old, whose last resend (if any) is over
  * two minutes old, leased in the same statement (skipping rows another sweeper holds). Uses the
- * partial index `events_unfanned_idx` (received_at where fanned_out_at is null).
+ * partial index `events_unfanned_idx` (received_at where fanned_out_at is null). Arrival times
+ * are the database's; the lease is kept on the job clock (`now`), like the other job timers, so a
+ * test running that clock faster does not wait out two real minutes.
  */
-export async function takeUnfannedEvents(db: Db, limit: number) {
+export async function takeUnfannedEvents(db: Db, now: Date, limit: number) {
+  const at = now.toISOString();
   const rows = await executeRows<{ id: string; workspace_id: string; received_at: string | Date }>(
     db,
-    sql`update events e set fan_out_resent_at = now()
+    sql`update events e set fan_out_resent_at = ${at}::timestamptz
         from (
           select id from events
           where fanned_out_at is null
             and received_at < now() - ${`${SWEEP_MIN_AGE_SECONDS} seconds`}::interval
             and received_at > now() - ${`${SWEEP_MAX_AGE_HOURS} hours`}::interval
-            and (fan_out_resent_at is null or fan_out_resent_at < now() - ${`${FAN_OUT_RESEND_LEASE_SECONDS} seconds`}::interval)
+            and (fan_out_resent_at is null or fan_out_resent_at <= ${at}::timestamptz - ${`${FAN_OUT_RESEND_LEASE_SECONDS} seconds`}::interval)
           order by received_at
           limit ${limit}
           for update skip locked
