@@ -12,6 +12,7 @@ import { reportException } from "@/server/exceptions/report-exception";
 import { handleIngestNodeRequest } from "@/server/ingest/handle-ingest-node-request";
 import { startIngestAdmission } from "@/server/ingest/ingest-admission";
 import { fanOutRequestQueue } from "@/server/jobs/fan-out-request-queue";
+import { stopInlineRunner } from "@/server/jobs/inline-runner";
 import { withNodeRequestId } from "@/server/observability/log-context";
 import { getLogger } from "@/server/observability/logger";
 import { startTocsin } from "@/server/start";
@@ -56,6 +57,8 @@ server.keepAliveTimeout = 65_000;
 const LISTEN_BACKLOG = 4096;
 server.listen({ port, host: hostname, backlog: LISTEN_BACKLOG }, () => log.info({ port, hostname: hostname ?? null }, `listening on http://${hostname ?? "localhost"}:${port}`));
 
+/** How long a stopping server waits for the job runs executing in it. */
+const RUNNER_STOP_GRACE_MS = 20_000;
 let stopping = false;
 async function stop(signal: string) {
   if (stopping) return;
@@ -65,6 +68,9 @@ async function stop(signal: string) {
   server.closeIdleConnections();
   // Ids waiting for their fan-out request: hand them over now (the sweeper would, a minute later).
   await fanOutRequestQueue.flush().catch(() => {});
+  // Runs executing now may finish (a delivery attempt is cut at 15 s; orchestrators usually allow
+  // 30 s); waiting and sleeping runs are dropped, and the sweepers find their work again.
+  await Promise.race([stopInlineRunner().catch(() => {}), new Promise((resolve) => setTimeout(resolve, RUNNER_STOP_GRACE_MS).unref())]);
   // PGlite writes its files cleanly only when closed.
   await getDbHandle()
     .close()
