@@ -51,25 +51,17 @@ import { formatDeliveryReport, percentiles, summariseDeliveryBench } from "./del
 import { BENCH_EVENT_TYPE, seedDeliveryWorkspace, type DeliveryBenchSeed } from "./delivery-seed";
 import { MAX_RETRIES } from "@/server/deliveries/retry-schedule";
 import { uuidv7 } from "uuidv7";
+import { flag, numberOption, stringOption } from "./cli-options";
 
-const args = process.argv.slice(2);
-const flag = (name: string) => args.includes(`--${name}`);
-function numberOption(name: string, fallback: number, min: number, max: number): number {
-  const raw = args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < min || value > max) throw new Error(`--${name} must be a number in [${min}, ${max}]`);
-  return value;
-}
 const config = {
-  deliveries: Math.floor(numberOption("deliveries", 10_000, 1, 1_000_000)),
-  channels: Math.floor(numberOption("channels", 10, 1, 1000)),
+  deliveries: Math.floor(numberOption("deliveries", 10_000, 1_000_000, 1)),
+  channels: Math.floor(numberOption("channels", 10, 1000, 1)),
   /** Null: half the throughput phase 1a measured, so that the latency is measured below capacity. */
-  rate: args.some((a) => a.startsWith("--rate=")) ? numberOption("rate", 1, 1, 100_000) : null,
-  durationS: numberOption("duration", 15, 1, 600),
-  failureRate: numberOption("failure-rate", 0.3, 0, 0.9),
-  timeScale: numberOption("time-scale", 1000, 1, 100_000),
-  maxRuns: args.some((a) => a.startsWith("--max-runs=")) ? Math.floor(numberOption("max-runs", 8, 1, 10_000)) : undefined,
+  rate: stringOption("rate") !== undefined ? numberOption("rate", 1, 100_000, 1) : null,
+  durationS: numberOption("duration", 15, 600, 1),
+  failureRate: numberOption("failure-rate", 0.3, 0.9, 0),
+  timeScale: numberOption("time-scale", 1000, 100_000, 1),
+  maxRuns: stringOption("max-runs") !== undefined ? Math.floor(numberOption("max-runs", 8, 10_000, 1)) : undefined,
 };
 export type DeliveryBenchConfig = typeof config;
 const asJson = flag("json");

@@ -15,16 +15,8 @@ import { migrateDatabase } from "@/server/db/migrate";
 import { queryRows } from "@/server/db/query-rows";
 import { notifications } from "@/server/db/schema";
 import { countUnread, listLatestNotifications, listNotifications } from "@/server/inbox/notifications";
+import { flag, numberOption } from "./cli-options";
 
-const args = process.argv.slice(2);
-const flag = (name: string) => args.includes(`--${name}`);
-function numberOption(name: string, fallback: number, max: number): number {
-  const raw = args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0 || value > max) throw new Error(`--${name} must be a whole number in [1, ${max}]`);
-  return value;
-}
 const config = {
   users: numberOption("users", 10_000, 1_000_000),
   perUser: numberOption("per-user", 100, 10_000),

@@ -17,16 +17,8 @@ import { acquireCheckoutLock } from "./lock";
 import { startIngestServers } from "./ingest-servers";
 import { killAllChildrenSync, sleep, stopAllChildren } from "./processes";
 import { comparePhase, formatPhase, type PhaseReport } from "./report";
+import { flag, numberOption } from "./cli-options";
 
-const args = process.argv.slice(2);
-const flag = (name: string) => args.includes(`--${name}`);
-function numberOption(name: string, fallback: number, max: number): number {
-  const raw = args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0 || value > max) throw new Error(`--${name} must be a number in (0, ${max}]`);
-  return value;
-}
 
 const config = {
   concurrency: Math.floor(numberOption("concurrency", 32, 512)),

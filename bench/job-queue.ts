@@ -16,17 +16,10 @@ import { createPostgresHandle, type DbHandle } from "@/server/db/client";
 import { migrateDatabase } from "@/server/db/migrate";
 import { InlineRunner } from "@/server/jobs/inline-runner";
 import { PostgresJobQueue } from "@/server/jobs/postgres-job-queue";
+import { flag, numberOption } from "./cli-options";
 
-const args = process.argv.slice(2);
-function numberOption(name: string, fallback: number, max: number): number {
-  const raw = args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0 || value > max) throw new Error(`--${name} must be a whole number in [1, ${max}]`);
-  return value;
-}
-const config = { events: numberOption("events", 5_000, 1_000_000), batch: numberOption("batch", 10, 1_000), inflight: numberOption("inflight", 8, 256) };
-const json = args.includes("--json");
+const config = { events: Math.floor(numberOption("events", 5_000, 1_000_000, 1)), batch: Math.floor(numberOption("batch", 10, 1_000, 1)), inflight: Math.floor(numberOption("inflight", 8, 256, 1)) };
+const json = flag("json");
 const quietLogger = { info: () => {}, warn: () => {}, error: (...parts: unknown[]) => console.error(...parts) };
 
 type Result = {

@@ -29,21 +29,13 @@ import { runLoad, runOpenLoad, type OpenLoadRequest } from "./load";
 import { acquireCheckoutLock } from "./lock";
 import type { OversizeKind, OversizeProbe } from "./oversize-probe";
 import { killAllChildrenSync, sleep, stopAllChildren } from "./processes";
+import { flag, numberOption, stringOption } from "./cli-options";
 
-const args = process.argv.slice(2);
-const flag = (name: string) => args.includes(`--${name}`);
-function numberOption(name: string, fallback: number, max: number): number {
-  const raw = args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0 || value > max) throw new Error(`--${name} must be a number in (0, ${max}]`);
-  return value;
-}
 
 const config = {
   durationS: numberOption("duration", 30, 600),
   factor: numberOption("factor", 2, 20),
-  rate: args.some((a) => a.startsWith("--rate=")) ? numberOption("rate", 1, 100_000) : null,
+  rate: stringOption("rate") !== undefined ? numberOption("rate", 1, 100_000) : null,
   maxSockets: Math.floor(numberOption("max-sockets", 256, 10_000)),
   // Phase 1, as bench:ingest measures single events.
   concurrency: 32,

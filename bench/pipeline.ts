@@ -24,16 +24,8 @@ import type { RuleConditions } from "@/server/rules/rule-definition";
 import { typePatternPrefix } from "@/server/rules/type-pattern";
 import { createSource } from "@/server/sources/sources";
 import { createWorkspace } from "@/server/workspaces/create-workspace";
+import { flag, numberOption } from "./cli-options";
 
-const args = process.argv.slice(2);
-const flag = (name: string) => args.includes(`--${name}`);
-function numberOption(name: string, fallback: number, max: number): number {
-  const raw = args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0 || value > max) throw new Error(`--${name} must be a number in (0, ${max}]`);
-  return value;
-}
 const config = {
   rate: numberOption("rate", 200, 10_000),
   durationS: numberOption("duration", 60, 600),

@@ -22,14 +22,12 @@ import type { MatchableEvent, RuleConditions } from "@/server/rules/rule-definit
 import { storedRuleMatches } from "@/server/rules/rule-evaluation";
 import { CandidateRuleCache, ruleCoversCommunity, selectCandidateRules, type CandidateRule } from "@/server/rules/select-candidate-rules";
 import { typePatternPrefix } from "@/server/rules/type-pattern";
+import { flag, stringOption } from "./cli-options";
 
-const args = process.argv.slice(2);
-const flag = (name: string) => args.includes(`--${name}`);
-const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
-const sizes = (option("sizes") ?? "1000,10000,100000").split(",").map(Number);
+const sizes = (stringOption("sizes") ?? "1000,10000,100000").split(",").map(Number);
 if (sizes.some((n) => !Number.isInteger(n) || n < 100 || n > 1_000_000)) throw new Error("--sizes: whole numbers between 100 and 1000000");
-const samples = Number(option("samples") ?? 2000);
-const baselineSamples = Number(option("baseline-samples") ?? 200);
+const samples = Number(stringOption("samples") ?? 2000);
+const baselineSamples = Number(stringOption("baseline-samples") ?? 200);
 const asJson = flag("json");
 const database: "postgres" | "pglite" = flag("pglite") ? "pglite" : "postgres";
 const serverUrl = process.env.DATABASE_URL || "postgres://postgres@127.0.0.1:5432/test";

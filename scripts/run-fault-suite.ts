@@ -40,34 +40,27 @@ import { seedSource } from "../bench/setup";
 import { createAppProcess } from "./fault-suite/app-process";
 import { runDeliveryFaults, type DeliveryFaultsResult } from "./fault-suite/delivery-faults";
 import { runIngestFaults, type IngestFaultsResult } from "./fault-suite/ingest-faults";
+import { flag, givenArguments, numberOption, stringOption } from "../bench/cli-options";
 
-const args = process.argv.slice(2);
 const known = ["events", "channels", "failure-rate", "ingests", "kills", "clients", "time-scale", "no-pg-restart", "only", "json"];
-for (const arg of args) {
+for (const arg of givenArguments()) {
   if (!known.includes(arg.replace(/^--/, "").split("=")[0]!)) throw new Error(`unknown option ${arg} (known: ${known.map((k) => `--${k}`).join(" ")})`);
 }
-function numberOption(name: string, fallback: number, min: number, max: number): number {
-  const raw = args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < min || value > max) throw new Error(`--${name} must be a number in [${min}, ${max}]`);
-  return value;
-}
-const only = args.find((a) => a.startsWith("--only="))?.split("=")[1];
+const only = stringOption("only");
 if (only !== undefined && only !== "deliveries" && only !== "ingest") throw new Error("--only must be deliveries or ingest");
 const config = {
-  events: Math.floor(numberOption("events", 1000, 10, 100_000)),
-  channels: Math.floor(numberOption("channels", 3, 1, 10)),
-  failureRate: numberOption("failure-rate", 0.3, 0, 0.9),
-  ingests: Math.floor(numberOption("ingests", 10_000, 100, 1_000_000)),
-  kills: Math.floor(numberOption("kills", 4, 1, 20)),
-  clients: Math.floor(numberOption("clients", 16, 1, 256)),
-  timeScale: numberOption("time-scale", 60, 1, 1000),
-  pgRestart: !args.includes("--no-pg-restart"),
+  events: Math.floor(numberOption("events", 1000, 100_000, 10)),
+  channels: Math.floor(numberOption("channels", 3, 10, 1)),
+  failureRate: numberOption("failure-rate", 0.3, 0.9, 0),
+  ingests: Math.floor(numberOption("ingests", 10_000, 1_000_000, 100)),
+  kills: Math.floor(numberOption("kills", 4, 20, 1)),
+  clients: Math.floor(numberOption("clients", 16, 256, 1)),
+  timeScale: numberOption("time-scale", 60, 1000, 1),
+  pgRestart: !flag("no-pg-restart"),
   deliveries: only !== "ingest",
   ingest: only !== "deliveries",
 };
-const asJson = args.includes("--json");
+const asJson = flag("json");
 const serverUrl = process.env.DATABASE_URL || "postgres://postgres@127.0.0.1:5432/test";
 const RECEIVER_HOST = "127.0.0.3";
 const suiteStarted = performance.now();
