@@ -1,4 +1,5 @@
 import { defineConfig } from "@playwright/test";
+import { startServerNodeArgs } from "./server/http/start-server-args";
 
 // Started through `npm run test:e2e` (scripts/run-e2e.ts), which prepares a fresh database and
 // passes E2E_PORT; Debian's Chromium is used because no browser can be downloaded here.
@@ -28,7 +29,7 @@ export default defineConfig({
   projects: [{ name: "chromium", use: { browserName: "chromium" } }],
   webServer: {
     // The production server as `npm start` runs it (Next behind the ingest fast path).
-    command: `node --import tsx server/http/start-server.ts`,
+    command: `node ${startServerNodeArgs().join(" ")}`,
     // e2e/channels-deliveries.spec.ts delivers to a receiver it starts on 127.0.0.2: this server
     // (and only this one) may connect there. e2e/intake-silence.spec.ts lets time pass for the
     // job layer through POST /api/test-clock, which exists only with TOCSIN_JOB_CLOCK=adjustable.

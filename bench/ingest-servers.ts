@@ -8,6 +8,7 @@ import path from "node:path";
 import { freePort, startChild, waitUntilReady, type Child } from "./processes";
 import type { PhaseReport } from "./report";
 import { createPostgresDatabase, dropPostgresDatabase, pgliteDir, seedPglite, type BenchSource } from "./setup";
+import { startServerNodeArgs } from "@/server/http/start-server-args";
 
 export type BenchDatabase = PhaseReport["database"];
 /** One server under test: its process, its source's ingest URL and token, and where its data lives. */
@@ -86,7 +87,7 @@ export async function startIngestServers(
   });
   const appPort = await freePort();
   // `npm start`, as a deployment runs it (without npm's own process in between).
-  const app = startChild("tocsin (npm start)", process.execPath, ["--import", "tsx", path.resolve("server/http/start-server.ts")], {
+  const app = startChild("tocsin (npm start)", process.execPath, startServerNodeArgs(path.resolve("server/http/start-server.ts")), {
     ...appEnv(appPort),
     TOCSIN_HOST: "127.0.0.1",
     ...appDb.env,

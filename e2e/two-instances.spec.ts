@@ -3,6 +3,7 @@ import { createServer } from "node:net";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import postgres from "postgres";
 import { createWorkspace } from "./helpers";
+import { startServerNodeArgs } from "../server/http/start-server-args";
 
 /*
  * Two instances, one PostgreSQL, jobs shared through it (TOCSIN_JOB_QUEUE=postgres, which
@@ -38,7 +39,7 @@ test.beforeAll(async () => {
   test.setTimeout(120_000);
   const port = await freePort();
   originB = `http://localhost:${port}`;
-  instanceB = spawn("node", ["--import", "tsx", "server/http/start-server.ts"], {
+  instanceB = spawn("node", startServerNodeArgs(), {
     env: { ...process.env, PORT: String(port), AUTH_URL: originB, TOCSIN_JOB_CLOCK: "adjustable" },
     stdio: ["ignore", "pipe", "pipe"],
   });

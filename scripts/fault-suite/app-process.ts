@@ -5,6 +5,7 @@ import { createWriteStream } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { sleep, startChild, waitUntilReady, type Child } from "../../bench/processes";
+import { startServerNodeArgs } from "@/server/http/start-server-args";
 
 export type AppProcess = {
   url: string;
@@ -29,7 +30,7 @@ export function createAppProcess(env: NodeJS.ProcessEnv, port: number, logDir: s
     url,
     async start() {
       const started = performance.now();
-      child = startChild(`tocsin (npm start #${++starts})`, process.execPath, ["--import", "tsx", path.resolve("server/http/start-server.ts")], { ...env, PORT: String(port) });
+      child = startChild(`tocsin (npm start #${++starts})`, process.execPath, startServerNodeArgs(path.resolve("server/http/start-server.ts")), { ...env, PORT: String(port) });
       const file = createWriteStream(path.join(logDir, `app-${starts}.log`));
       child.process.stdout?.pipe(file);
       child.process.stderr?.pipe(file);

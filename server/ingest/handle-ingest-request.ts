@@ -8,7 +8,7 @@ import { authenticateSource } from "@/server/sources/authenticate-source";
 import type { Adapter, IngestIssue } from "./adapter-result";
 import { fillPreviousSecurityGates } from "./fill-previous-gates";
 import { getFormat } from "./formats";
-import { getIngestAdmission, type IngestAdmission } from "./ingest-admission";
+import { admissionOf, getIngestAdmission, type IngestAdmission } from "./ingest-admission";
 import { IngestError } from "./ingest-error";
 import type { NormalisedEvent } from "./normalised-event";
 import { bodyKindOf, parseItems } from "./parse-items";
@@ -53,7 +53,8 @@ export async function answerIngestRequest(
   try {
     // Before anything costs a query or a byte read: an announced oversize body, then overload.
     refuseDeclaredOversize(request);
-    const admission = (options.admission ?? getIngestAdmission()).enter();
+    // Usually a slot at once; under load a short wait in line (the body still unread).
+    const admission = await admissionOf((options.admission ?? getIngestAdmission()).enter());
     if (!admission.admitted) throw admission.refusal;
     release = admission.release;
 

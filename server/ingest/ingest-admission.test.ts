@@ -6,13 +6,16 @@ import { events } from "@/server/db/schema";
 import { createTestDatabase } from "@/server/db/test-database";
 import { answerIngestRequest } from "./handle-ingest-request";
 import {
+  admissionOf,
   DEFAULT_MAX_INGEST_IN_FLIGHT,
   DEFAULT_MAX_INGEST_LOOP_DELAY_MS,
+  DEFAULT_MAX_INGEST_WAITING,
   IngestAdmission,
   LoopDelayMonitor,
   OVERLOADED_RETRY_AFTER_SECONDS,
   readMaxIngestInFlight,
   readMaxIngestLoopDelayMs,
+  readMaxIngestWaiting,
 } from "./ingest-admission";
 import { MAX_BODY_BYTES, type BodySource } from "./read-body";
 
@@ -28,15 +31,43 @@ describe("IngestAdmission", () => {
     expect(refused.refusal.toAnswer()).toEqual({
       status: 429,
       headers: { "retry-after": String(OVERLOADED_RETRY_AFTER_SECONDS) },
-      body: { error: { code: "overloaded", message: expect.stringContaining("retry after"), details: { limit: "in_flight", maxInFlight: 2, retryAfterSeconds: OVERLOADED_RETRY_AFTER_SECONDS } } },
+      body: { error: { code: "overloaded", message: expect.stringContaining("retry after"), details: { limit: "in_flight", maxInFlight: 2, maxWaiting: 0, retryAfterSeconds: OVERLOADED_RETRY_AFTER_SECONDS } } },
     });
-    if (!first.admitted) return;
+    if (first.admitted !== true) return;
     first.release();
     // Releasing twice frees one slot, not two.
     first.release();
     expect(admission.current).toBe(1);
     expect(admission.enter().admitted).toBe(true);
     expect(admission.enter().admitted).toBe(false);
+  });
+
+  it("lines up requests past its ceiling, first come first served, refusing beyond the line or after the longest wait", async () => {
+    const admission = new IngestAdmission(1, null, 2, 50);
+    const first = admission.enter();
+    const second = admission.enter();
+    const third = admission.enter();
+    expect(first.admitted).toBe(true);
+    expect([second.admitted, third.admitted]).toEqual(["waiting", "waiting"]);
+    expect(admission.queued).toBe(2);
+    // The line is full: refused at once.
+    const fourth = admission.enter();
+    expect(fourth.admitted).toBe(false);
+    if (fourth.admitted === false) expect(fourth.refusal.toAnswer()).toMatchObject({ status: 429, body: { error: { code: "overloaded", details: { limit: "in_flight", maxInFlight: 1, maxWaiting: 2 } } } });
+
+    // A release hands the slot to the first in line, not to a newcomer.
+    if (first.admitted !== true) return;
+    first.release();
+    const secondTurn = await admissionOf(second);
+    expect(secondTurn.admitted).toBe(true);
+    expect(admission.current).toBe(1);
+    expect(admission.queued).toBe(1);
+    // The third waits past the longest wait: refused, and out of the line.
+    const thirdTurn = await admissionOf(third);
+    expect(thirdTurn.admitted).toBe(false);
+    expect(admission.queued).toBe(0);
+    if (secondTurn.admitted === true) secondTurn.release();
+    expect(admission.current).toBe(0);
   });
 
   it("refuses while the event loop runs late past its bound, and admits again once it is back", () => {
@@ -68,6 +99,9 @@ describe("IngestAdmission", () => {
     expect(readMaxIngestInFlight("200")).toBe(200);
     expect(readMaxIngestLoopDelayMs(undefined)).toBe(DEFAULT_MAX_INGEST_LOOP_DELAY_MS);
     expect(readMaxIngestLoopDelayMs("120")).toBe(120);
+    expect(readMaxIngestWaiting(undefined)).toBe(DEFAULT_MAX_INGEST_WAITING);
+    expect(readMaxIngestWaiting("0")).toBe(0);
+    expect(() => readMaxIngestWaiting("-1")).toThrow(/TOCSIN_INGEST_MAX_WAITING/);
     for (const bad of ["0", "-3", "1.5", "lots"]) {
       expect(() => readMaxIngestInFlight(bad)).toThrow(/TOCSIN_INGEST_MAX_IN_FLIGHT/);
       expect(() => readMaxIngestLoopDelayMs(bad)).toThrow(/TOCSIN_INGEST_MAX_LOOP_DELAY_MS/);
@@ -114,7 +148,7 @@ describe("the ingest endpoint under its admission ceiling", () => {
     expect(await stored("refused while full")).toBe(0);
 
     // Once the slot is free, the same request goes through.
-    if (held.admitted) held.release();
+    if (held.admitted === true) held.release();
     const again = request(event("admitted once free"));
     expect(await answerIngestRequest(handle.db, again.source, { sourceId: source.id }, { admission })).toMatchObject({ status: 202, body: { accepted: 1 } });
     expect(await stored("admitted once free")).toBe(1);
