@@ -1,8 +1,9 @@
 // The two servers of the ingest benchmarks (bench/ingest.ts, bench/overload.ts), each on a fresh
 // database with one generic source: the production server (`npm start`, inline runner, no
 // Inngest) and the bare node:http baseline (bench/baseline-server.ts).
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { freePort, startChild, waitUntilReady, type Child } from "./processes";
@@ -11,6 +12,18 @@ import { createPostgresDatabase, dropPostgresDatabase, pgliteDir, seedPglite, ty
 import { startServerNodeArgs } from "@/server/http/start-server-args";
 
 export type BenchDatabase = PhaseReport["database"];
+
+/** Builds the app for `npm start` (`next build`), or with BENCH_SKIP_BUILD=1 checks that a build is there. */
+export function buildUnlessSkipped(log: (line: string) => void): void {
+  if (process.env.BENCH_SKIP_BUILD === "1") {
+    if (!existsSync(path.resolve(".next/BUILD_ID"))) throw new Error("BENCH_SKIP_BUILD=1 but there is no .next build");
+    log("BENCH_SKIP_BUILD=1: using the existing .next build");
+    return;
+  }
+  log("npx next build");
+  const build = spawnSync("npx", ["next", "build"], { stdio: ["ignore", 2, 2], env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  if (build.status !== 0) throw new Error(`next build failed (${build.status ?? build.signal})`);
+}
 /** One server under test: its process, its source's ingest URL and token, and where its data lives. */
 export type IngestServer = { child: Child; url: string; token: string; sourceId: string; database: { kind: BenchDatabase; url: string | null; dir: string | null } };
 

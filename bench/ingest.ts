@@ -8,13 +8,10 @@
 //          --no-batch.  BENCH_SKIP_BUILD=1 reuses the existing .next build; BENCH_SHOW_SERVER_LOG=1
 //          prints the tail of each server's output when it is stopped.
 // Exit status 0 when the measurement ran (targets may still FAIL; see the table), 1 otherwise.
-import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import os from "node:os";
-import path from "node:path";
 import { runLoad, type LoadResult } from "./load";
 import { acquireCheckoutLock } from "./lock";
-import { startIngestServers } from "./ingest-servers";
+import { buildUnlessSkipped, startIngestServers } from "./ingest-servers";
 import { killAllChildrenSync, sleep, stopAllChildren } from "./processes";
 import { comparePhase, formatPhase, type PhaseReport } from "./report";
 import { flag, numberOption } from "./cli-options";
@@ -96,14 +93,7 @@ let exitCode = 1;
 try {
   // Held for the whole run, as scripts/run-e2e.ts does: nobody rebuilds .next under the running server.
   cleanups.push(await acquireCheckoutLock(undefined, log));
-  if (process.env.BENCH_SKIP_BUILD === "1") {
-    if (!existsSync(path.resolve(".next/BUILD_ID"))) throw new Error("BENCH_SKIP_BUILD=1 but there is no .next build");
-    log("BENCH_SKIP_BUILD=1: using the existing .next build");
-  } else {
-    log("npx next build");
-    const build = spawnSync("npx", ["next", "build"], { stdio: ["ignore", 2, 2], env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
-    if (build.status !== 0) throw new Error(`next build failed (${build.status ?? build.signal})`);
-  }
+  buildUnlessSkipped(log);
 
   const reports: PhaseReport[] = [];
   for (const database of databases) reports.push(await runPhase(database));

@@ -17,14 +17,14 @@
 // server's own settings (TOCSIN_INGEST_MAX_IN_FLIGHT, …) pass through the environment.
 // Exit status 1 when Tocsin answered anything but 202 or 429 (a 5xx, a timeout, a reset), lost a
 // 202'd event or kept a 429'd one, or the run failed; the memory and oversize targets are printed.
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import postgres from "postgres";
 import { createCleanups } from "./cleanups";
-import { startIngestServers, type BenchDatabase, type IngestServer } from "./ingest-servers";
+import { buildUnlessSkipped, startIngestServers, type BenchDatabase, type IngestServer } from "./ingest-servers";
 import { runLoad, runOpenLoad, type OpenLoadRequest } from "./load";
 import { acquireCheckoutLock } from "./lock";
 import type { OversizeKind, OversizeProbe } from "./oversize-probe";
@@ -262,14 +262,7 @@ function format(sustained: { requestsPerSecond: number; p99Ms: number } | null, 
 let exitCode = 1;
 try {
   cleanups.add(await acquireCheckoutLock(undefined, log));
-  if (process.env.BENCH_SKIP_BUILD === "1") {
-    if (!existsSync(path.resolve(".next/BUILD_ID"))) throw new Error("BENCH_SKIP_BUILD=1 but there is no .next build");
-    log("BENCH_SKIP_BUILD=1: using the existing .next build");
-  } else {
-    log("npx next build");
-    const build = spawnSync("npx", ["next", "build"], { stdio: ["ignore", 2, 2], env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
-    if (build.status !== 0) throw new Error(`next build failed (${build.status ?? build.signal})`);
-  }
+  buildUnlessSkipped(log);
   // The servers are stopped before their databases are dropped or removed.
   const servers = await startIngestServers(database, {
     serverUrl,
