@@ -36,3 +36,22 @@ export function createCleanups(log: (line: string) => void): Cleanups {
     },
   };
 }
+
+/**
+ * Runs a benchmark's or suite's `main` (true: every check held), then the cleanups, and exits 0
+ * or 1; an error is printed unless a signal caused it.
+ */
+export function exitAfter(main: () => Promise<boolean>, cleanups: Cleanups): void {
+  void main()
+    .then(
+      (passed) => (passed ? 0 : 1),
+      (error: unknown) => {
+        if (!cleanups.interrupted) console.error(error);
+        return 1;
+      },
+    )
+    .then(async (exitCode) => {
+      await cleanups.run();
+      process.exit(exitCode);
+    });
+}

@@ -42,7 +42,7 @@ import { fanOutIngestedEvents } from "@/server/jobs/functions/fan-out-events";
 import { DEFAULT_MAX_CONCURRENT_RUNS, getInlineRunner, startInlineRunner, stopInlineRunner, type InlineRunner } from "@/server/jobs/inline-runner";
 import { setJobClock } from "@/server/jobs/job-clock";
 import { setJobDbForTests } from "@/server/jobs/job-db";
-import { createCleanups } from "./cleanups";
+import { createCleanups, exitAfter } from "./cleanups";
 import { createCompressedClock } from "@/server/jobs/compressed-clock";
 import { runBaseline, type BaselineRun, type BaselineTarget } from "./delivery-baseline";
 import { checkReceivedRequests, type DeliveryRecord, type ReceiverCheck } from "./delivery-checks";
@@ -433,15 +433,4 @@ async function main(): Promise<boolean> {
   return Object.values(summary.checks).every((check) => check.pass);
 }
 
-main()
-  .then(
-    (passed) => (passed ? 0 : 1),
-    (error: unknown) => {
-      if (!cleanups.interrupted) console.error(error);
-      return 1;
-    },
-  )
-  .then(async (exitCode) => {
-    await cleanups.run();
-    process.exit(exitCode);
-  });
+exitAfter(main, cleanups);

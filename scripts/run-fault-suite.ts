@@ -31,7 +31,7 @@ import { performance } from "node:perf_hooks";
 import postgres from "postgres";
 import { createPostgresHandle } from "@/server/db/client";
 import { DEFAULT_MAX_RETRIES } from "@/server/deliveries/retry-schedule";
-import { createCleanups } from "../bench/cleanups";
+import { createCleanups, exitAfter } from "../bench/cleanups";
 import { startDeliveryReceiver } from "../bench/delivery-receiver-control";
 import { seedDeliveryWorkspace } from "../bench/delivery-seed";
 import { acquireCheckoutLock } from "../bench/lock";
@@ -210,15 +210,4 @@ async function main(): Promise<boolean> {
   return summary.passed;
 }
 
-main()
-  .then(
-    (passed) => (passed ? 0 : 1),
-    (error: unknown) => {
-      if (!cleanups.interrupted) console.error(error);
-      return 1;
-    },
-  )
-  .then(async (exitCode) => {
-    await cleanups.run();
-    process.exit(exitCode);
-  });
+exitAfter(main, cleanups);
