@@ -1,5 +1,5 @@
-import { createServer, request as httpRequest, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { Agent, createServer, request as httpRequest, type Server } from "node:http";
+import { connect, type AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,7 +7,7 @@ import { seedWorkspace, type SeededWorkspace } from "@/server/api/test-helpers";
 import type { DbHandle } from "@/server/db/client";
 import { events } from "@/server/db/schema";
 import { createTestDatabase } from "@/server/db/test-database";
-import { handleIngestNodeRequest } from "./handle-ingest-node-request";
+import { handleIngestNodeRequest, LINGER_MS } from "./handle-ingest-node-request";
 import { IngestAdmission } from "./ingest-admission";
 import { MAX_BODY_BYTES } from "./read-body";
 
@@ -68,6 +68,82 @@ describe("the ingest endpoint on node:http", () => {
     const res = await send({ method: "GET" });
     expect(res).toMatchObject({ status: 405, body: { error: { code: "method_not_allowed" } } });
     expect(res.headers.allow).toBe("POST");
+  });
+
+  it("keeps the connection of a request without a body (a GET answered 405) for the next request", async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const sockets = new Set<unknown>();
+      for (let i = 0; i < 2; i++) {
+        const res = await new Promise<{ status: number; connection: unknown }>((resolve, reject) => {
+          const req = httpRequest({ host: "127.0.0.1", port, path: `/api/ingest/${source.id}`, method: "GET", agent }, (res) => {
+            sockets.add(req.socket);
+            res.resume();
+            res.on("end", () => resolve({ status: res.statusCode!, connection: res.headers.connection }));
+          });
+          req.on("error", reject);
+          req.end();
+        });
+        expect(res).toEqual({ status: 405, connection: "keep-alive" });
+      }
+      expect(sockets.size).toBe(1);
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  /**
+   * Opens a raw connection and sends a chunked body without end, 64 KiB every few milliseconds,
+   * going on for `sendOnBytes` after the answer; reports the answer's status line and how the
+   * connection ended.
+   */
+  function sendChunkedOn(sendOnBytes: number) {
+    return new Promise<{ statusLine: string; writeError: string | null; closedByServer: boolean; endedMs: number }>((resolve) => {
+      // Half-open allowed: like an HTTP client still uploading, it sends on after the server's FIN.
+      const socket = connect({ port, host: "127.0.0.1", allowHalfOpen: true });
+      const chunk = Buffer.concat([Buffer.from(`10000\r\n`), Buffer.alloc(0x10000, 0x20), Buffer.from("\r\n")]);
+      let answer = "";
+      let answeredAt = 0;
+      let sentAfterAnswer = 0;
+      let writeError: string | null = null;
+      let closedByServer = false;
+      socket.on("error", (error) => (writeError ??= error.message));
+      socket.on("end", () => (closedByServer = true));
+      socket.on("data", (data: Buffer) => {
+        answer += data.toString("latin1");
+        answeredAt ||= performance.now();
+      });
+      socket.on("close", () => {
+        clearInterval(timer);
+        resolve({ statusLine: answer.split("\r\n", 1)[0]!, writeError, closedByServer, endedMs: performance.now() - answeredAt });
+      });
+      socket.write(`POST /api/ingest/${source.id} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${source.token}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`);
+      const timer = setInterval(() => {
+        if (socket.destroyed) return;
+        if (answeredAt && sentAfterAnswer >= sendOnBytes) {
+          clearInterval(timer);
+          socket.end();
+          return;
+        }
+        socket.write(chunk);
+        if (answeredAt) sentAfterAnswer += chunk.byteLength;
+      }, 2);
+    });
+  }
+
+  it("closes the connection of a refused body still arriving without resetting it: it reads on until the client stops", async () => {
+    // The client sends 2 MiB more after the 413: the server goes on reading (no EPIPE, no reset), then closes when the client does.
+    const ended = await sendChunkedOn(2 * MAX_BODY_BYTES);
+    expect(ended.statusLine).toBe("HTTP/1.1 413 Payload Too Large");
+    expect(ended.writeError).toBeNull();
+    expect(ended.closedByServer).toBe(true);
+  });
+
+  it("closes the connection of a client that never stops sending after LINGER_MS", async () => {
+    // A client that never stops is not read for ever.
+    const ended = await sendChunkedOn(Number.POSITIVE_INFINITY);
+    expect(ended.statusLine).toBe("HTTP/1.1 413 Payload Too Large");
+    expect(ended.endedMs).toBeLessThan(LINGER_MS + 1_000);
   });
 
   it("refuses a chunked body that never ends with 413 once past 1 MiB, and closes the connection", async () => {

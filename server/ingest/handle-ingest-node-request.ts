@@ -41,21 +41,67 @@ async function answerOnNode(
       : new IngestError(405, "method_not_allowed", "Ingest URLs accept POST only", null, { allow: "POST" }).toAnswer();
   const text = JSON.stringify(answer.body);
   const headers: Record<string, string | number> = { ...answer.headers, "content-type": "application/json", "content-length": Buffer.byteLength(text) };
-  // A refusal sent before the body was read to its end: close the connection rather than read on —
-  // unless nothing was read and a bounded length is announced (a 429, a 413 by Content-Length):
-  // Node then discards that much at less cost than the client's reconnection, and the client gets
-  // its answer rather than a reset for bytes still in flight to a closed socket.
-  if (!request.complete && !isSmallAndUntouched(request)) headers.connection = "close";
+  // A refusal sent before the body was read to its end: the connection is closed rather than read
+  // on — unless there is no body, or nothing was read and a bounded length is announced (a 429, a
+  // 413 by Content-Length): Node then discards that much at less cost than the client's
+  // reconnection, and the client gets its answer rather than a reset for bytes still in flight.
+  const closing = !request.complete && hasBody(request) && !isSmallAndUntouched(request);
+  if (closing) {
+    headers.connection = "close";
+    closeLingering(request);
+  }
   response.writeHead(answer.status, headers);
   response.end(text);
 }
 
 /** Announced bodies Node may discard after a refusal, keeping the connection for the client's next request. */
 export const DISCARDABLE_BODY_BYTES = 4 * MAX_BODY_BYTES;
+/** How long a closing connection stays open for the client to read its answer, at most. */
+export const LINGER_MS = 2_000;
+
+/** No Content-Length (or 0) and no Transfer-Encoding: a GET, say, is complete with its headers. */
+function hasBody(request: IncomingMessage): boolean {
+  const length = request.headers["content-length"];
+  return request.headers["transfer-encoding"] !== undefined || (length !== undefined && Number(length) !== 0);
+}
 
 function isSmallAndUntouched(request: IncomingMessage): boolean {
   const declared = Number(request.headers["content-length"]);
   return !request.readableDidRead && request.headers["content-length"] !== undefined && Number.isFinite(declared) && declared <= DISCARDABLE_BODY_BYTES;
+}
+
+/**
+ * Closes the connection after the answer without resetting it. Node destroys a `Connection: close`
+ * socket once the answer is flushed; with the body still arriving, the kernel then sends a reset,
+ * which can discard the answer before the client reads it (a `write EPIPE` instead of the 413).
+ * As RFC 9112 §9.6 advises: half-close, discard what still comes (up to DISCARDABLE_BODY_BYTES),
+ * and close when the client does, or after LINGER_MS.
+ */
+function closeLingering(request: IncomingMessage): void {
+  const socket = request.socket;
+  // Node's http server calls destroySoon() on this socket once the answer is flushed.
+  socket.destroySoon = () => {
+    let discarded = 0;
+    const close = () => {
+      clearTimeout(timer);
+      socket.destroy();
+    };
+    const timer = setTimeout(close, LINGER_MS).unref();
+    // A 'data' listener also takes the socket back from Node's parser, which would otherwise stop
+    // reading once the unread request body fills its buffer.
+    socket.on("data", (chunk: Buffer) => {
+      discarded += chunk.byteLength;
+      if (discarded <= DISCARDABLE_BODY_BYTES) return;
+      // Enough discarded: the rest waits in the kernel's buffers until the timer closes.
+      request.pause();
+      socket.pause();
+    });
+    socket.once("end", close);
+    socket.once("close", () => clearTimeout(timer));
+    request.resume();
+    socket.resume();
+    socket.end();
+  };
 }
 
 function headerOf(request: IncomingMessage, name: string): string | null {

@@ -8,7 +8,7 @@ import { authenticateSource } from "@/server/sources/authenticate-source";
 import type { Adapter, IngestIssue } from "./adapter-result";
 import { fillPreviousSecurityGates } from "./fill-previous-gates";
 import { getFormat } from "./formats";
-import { admissionOf, getIngestAdmission, type IngestAdmission } from "./ingest-admission";
+import { getIngestAdmission, turnOf, type IngestAdmission } from "./ingest-admission";
 import { IngestError } from "./ingest-error";
 import type { NormalisedEvent } from "./normalised-event";
 import { bodyKindOf, parseItems } from "./parse-items";
@@ -53,8 +53,12 @@ export async function answerIngestRequest(
   try {
     // Before anything costs a query or a byte read: an announced oversize body, then overload.
     refuseDeclaredOversize(request);
-    // Usually a slot at once; under load a short wait in line (the body still unread).
-    const admission = await admissionOf((options.admission ?? getIngestAdmission()).enter());
+    // Usually a slot at once; under load a short wait in line, during which the body is read (up to
+    // its limit): one too large is refused when it crosses the limit, not when its turn comes.
+    const entry = (options.admission ?? getIngestAdmission()).enter();
+    if (entry.admitted === false) throw entry.refusal;
+    const bodyReadWhileWaiting = entry.admitted === "waiting" ? readBody(request) : null;
+    const admission = entry.admitted === "waiting" ? await turnOf(entry, bodyReadWhileWaiting!) : entry;
     if (!admission.admitted) throw admission.refusal;
     release = admission.release;
 
@@ -75,7 +79,7 @@ export async function answerIngestRequest(
     const contentType = request.header("content-type");
     const kind = bodyKindOf(contentType);
     const idempotencyKey = readIdempotencyKey(request.header("idempotency-key"));
-    const body = await readBody(request);
+    const body = await (bodyReadWhileWaiting ?? readBody(request));
     const receivedAt = new Date();
     const format = getFormat(source.format);
     // Chat-webhook formats get the leniency the chat services themselves show.

@@ -6,7 +6,6 @@ import { events } from "@/server/db/schema";
 import { createTestDatabase } from "@/server/db/test-database";
 import { answerIngestRequest } from "./handle-ingest-request";
 import {
-  admissionOf,
   DEFAULT_MAX_INGEST_IN_FLIGHT,
   DEFAULT_MAX_INGEST_LOOP_DELAY_MS,
   DEFAULT_MAX_INGEST_WAITING,
@@ -16,6 +15,7 @@ import {
   readMaxIngestInFlight,
   readMaxIngestLoopDelayMs,
   readMaxIngestWaiting,
+  turnOf,
 } from "./ingest-admission";
 import { MAX_BODY_BYTES, type BodySource } from "./read-body";
 
@@ -58,15 +58,54 @@ describe("IngestAdmission", () => {
     // A release hands the slot to the first in line, not to a newcomer.
     if (first.admitted !== true) return;
     first.release();
-    const secondTurn = await admissionOf(second);
+    if (second.admitted !== "waiting" || third.admitted !== "waiting") return;
+    const secondTurn = await second.turn;
     expect(secondTurn.admitted).toBe(true);
     expect(admission.current).toBe(1);
     expect(admission.queued).toBe(1);
     // The third waits past the longest wait: refused, and out of the line.
-    const thirdTurn = await admissionOf(third);
+    const thirdTurn = await third.turn;
     expect(thirdTurn.admitted).toBe(false);
     expect(admission.queued).toBe(0);
     if (secondTurn.admitted === true) secondTurn.release();
+    expect(admission.current).toBe(0);
+  });
+
+  it("lets a waiting request leave the line, and leaving changes nothing once its turn has come", async () => {
+    const admission = new IngestAdmission(1, null, 2, 10_000);
+    const first = admission.enter();
+    const second = admission.enter();
+    const third = admission.enter();
+    if (first.admitted !== true || second.admitted !== "waiting" || third.admitted !== "waiting") throw new Error("expected one slot and two waiting");
+    second.leave();
+    expect(await second.turn).toMatchObject({ admitted: false });
+    expect(admission.queued).toBe(1);
+    // The slot goes to the third, who stayed.
+    first.release();
+    const thirdTurn = await third.turn;
+    expect(thirdTurn.admitted).toBe(true);
+    third.leave();
+    second.leave();
+    expect(admission.current).toBe(1);
+    if (thirdTurn.admitted === true) thirdTurn.release();
+    expect([admission.current, admission.queued]).toEqual([0, 0]);
+  });
+
+  it("waits for a turn unless the work done meanwhile fails first: the request then leaves the line with that failure", async () => {
+    const admission = new IngestAdmission(1, null, 1, 10_000);
+    const first = admission.enter();
+    const waiting = admission.enter();
+    if (first.admitted !== true || waiting.admitted !== "waiting") throw new Error("expected one slot and one waiting");
+    await expect(turnOf(waiting, Promise.reject(new Error("body too large")))).rejects.toThrow("body too large");
+    expect(admission.queued).toBe(0);
+    // Work that succeeds leaves the request in line until its turn.
+    const next = admission.enter();
+    if (next.admitted !== "waiting") throw new Error("expected a place in line");
+    const turn = turnOf(next, Promise.resolve());
+    first.release();
+    const admitted = await turn;
+    expect(admitted.admitted).toBe(true);
+    if (admitted.admitted === true) admitted.release();
     expect(admission.current).toBe(0);
   });
 
@@ -175,6 +214,31 @@ describe("the ingest endpoint under its admission ceiling", () => {
     expect(statuses.filter((status) => status === 202)).toHaveLength(3);
     expect(statuses.filter((status) => status === 429)).toHaveLength(9);
     expect(admission.current).toBe(0);
+  });
+
+  it("reads the body of a request waiting in line: an oversize one is refused with 413 at once, leaving the line; a small one is stored when its turn comes", async () => {
+    const admission = new IngestAdmission(1, null, 4, 10_000);
+    const held = admission.enter();
+    if (held.admitted !== true) throw new Error("expected the slot");
+    // Unannounced length (chunked): only reading it shows it is too large.
+    const oversize: BodySource = {
+      header: (name) => ({ authorization: `Bearer ${source.token}`, "content-type": "application/json" })[name] ?? null,
+      body: (async function* () {
+        for (let sent = 0; sent <= MAX_BODY_BYTES; sent += 64 * 1024) yield new Uint8Array(64 * 1024).fill(0x20);
+      })(),
+    };
+    expect(await answerIngestRequest(handle.db, oversize, { sourceId: source.id }, { admission })).toMatchObject({ status: 413, body: { error: { code: "body_too_large" } } });
+    expect(admission.queued).toBe(0);
+
+    const small = request(event("read while waiting"));
+    const answer = answerIngestRequest(handle.db, small.source, { sourceId: source.id }, { admission });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(small.read.started).toBe(true);
+    expect(await stored("read while waiting")).toBe(0);
+    held.release();
+    expect(await answer).toMatchObject({ status: 202, body: { accepted: 1 } });
+    expect(await stored("read while waiting")).toBe(1);
+    expect([admission.current, admission.queued]).toEqual([0, 0]);
   });
 
   it("refuses an announced oversize body with 413 even when overloaded, before anything else", async () => {

@@ -83,8 +83,11 @@ export class LoopDelayMonitor {
 
 export type Admitted = { admitted: true; release: () => void };
 export type Refused = { admitted: false; refusal: IngestError };
-/** A request waiting for a slot: `turn` settles admitted when one frees, refused after MAX_INGEST_WAIT_MS. */
-export type Queued = { admitted: "waiting"; turn: Promise<Admitted | Refused> };
+/**
+ * A request waiting for a slot: `turn` settles admitted when one frees, refused after
+ * MAX_INGEST_WAIT_MS; `leave` gives up its place (nothing once the turn has come).
+ */
+export type Queued = { admitted: "waiting"; turn: Promise<Admitted | Refused>; leave: () => void };
 
 /**
  * Ingest requests in progress, with a ceiling, a bounded line of requests waiting for a slot
@@ -92,14 +95,20 @@ export type Queued = { admitted: "waiting"; turn: Promise<Admitted | Refused> };
  */
 export class IngestAdmission {
   private inFlight = 0;
-  private readonly waiting: { admit: (admission: Admitted) => void; timer: ReturnType<typeof setTimeout> }[] = [];
+  private readonly waiting: { admit: (admission: Admitted | Refused) => void; timer: ReturnType<typeof setTimeout> }[] = [];
+  // Built once: under overload most answers are these, and an Error costs a stack trace each time.
+  private readonly inFlightRefusal: Refused;
+  private readonly loopDelayRefusal: Refused;
 
   constructor(
     readonly maxInFlight: number,
     readonly loop: { maxDelayMs: number; monitor: Pick<LoopDelayMonitor, "delayMs"> } | null = null,
     readonly maxWaiting = 0,
     private readonly maxWaitMs = MAX_INGEST_WAIT_MS,
-  ) {}
+  ) {
+    this.inFlightRefusal = { admitted: false, refusal: overloaded("in_flight", { maxInFlight, maxWaiting }) };
+    this.loopDelayRefusal = { admitted: false, refusal: overloaded("event_loop_delay", { maxLoopDelayMs: loop?.maxDelayMs ?? 0 }) };
+  }
 
   /** Requests in progress now. */
   get current(): number {
@@ -117,25 +126,26 @@ export class IngestAdmission {
    * cheap however many requests are refused.
    */
   enter(): Admitted | Refused | Queued {
-    if (this.loop && this.loop.monitor.delayMs() > this.loop.maxDelayMs) {
-      return { admitted: false, refusal: overloaded("event_loop_delay", { maxLoopDelayMs: this.loop.maxDelayMs }) };
-    }
+    if (this.loop && this.loop.monitor.delayMs() > this.loop.maxDelayMs) return this.loopDelayRefusal;
     if (this.inFlight < this.maxInFlight) {
       this.inFlight++;
       return this.slot();
     }
-    if (this.waiting.length >= this.maxWaiting) return { admitted: false, refusal: overloaded("in_flight", { maxInFlight: this.maxInFlight, maxWaiting: this.maxWaiting }) };
-    const turn = new Promise<Admitted | Refused>((resolve) => {
-      const place = {
-        admit: resolve,
-        timer: setTimeout(() => {
-          this.waiting.splice(this.waiting.indexOf(place), 1);
-          resolve({ admitted: false, refusal: overloaded("in_flight", { maxInFlight: this.maxInFlight, maxWaiting: this.maxWaiting }) });
-        }, this.maxWaitMs),
-      };
-      this.waiting.push(place);
-    });
-    return { admitted: "waiting", turn };
+    if (this.waiting.length >= this.maxWaiting) return this.inFlightRefusal;
+    let resolveTurn!: (admission: Admitted | Refused) => void;
+    const turn = new Promise<Admitted | Refused>((resolve) => (resolveTurn = resolve));
+    const place = { admit: resolveTurn, timer: setTimeout(() => this.leaveLine(place), this.maxWaitMs) };
+    this.waiting.push(place);
+    return { admitted: "waiting", turn, leave: () => this.leaveLine(place) };
+  }
+
+  /** Takes a place out of the line, refused; nothing when it is not there (admitted, or gone already). */
+  private leaveLine(place: IngestAdmission["waiting"][number]): void {
+    const index = this.waiting.indexOf(place);
+    if (index < 0) return;
+    this.waiting.splice(index, 1);
+    clearTimeout(place.timer);
+    place.admit(this.inFlightRefusal);
   }
 
   /** A slot already counted in `inFlight`; releasing it hands it to the first in line, if any. */
@@ -158,9 +168,19 @@ export class IngestAdmission {
   }
 }
 
-/** Waits for a queued request's turn: an admission or a refusal either way. */
-export async function admissionOf(entry: Admitted | Refused | Queued): Promise<Admitted | Refused> {
-  return entry.admitted === "waiting" ? entry.turn : entry;
+/**
+ * Waits for a queued request's turn: an admission or a refusal either way — unless `abandonOn`
+ * (work the request does while it waits) fails first: the request then leaves the line and that
+ * failure is thrown.
+ */
+export function turnOf(entry: Queued, abandonOn: Promise<unknown>): Promise<Admitted | Refused> {
+  return new Promise((resolve, reject) => {
+    void entry.turn.then(resolve);
+    abandonOn.catch((error: unknown) => {
+      entry.leave();
+      reject(error);
+    });
+  });
 }
 
 function overloaded(limit: "in_flight" | "event_loop_delay", details: Record<string, number>): IngestError {
