@@ -1,6 +1,5 @@
-// The checkout lock of scripts/run-e2e.ts (same directory, same logic): one build or browser run
-// at a time per checkout, so the benchmark never rebuilds .next under another run, nor the
-// other way round. Held until this process exits.
+// The checkout lock of scripts/run-e2e.ts and the benchmarks: one build or browser run
+// at a time per checkout, so none rebuilds .next under another. Held until this process exits.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import postgres from "postgres";
 import { createWorkspace } from "./helpers";
+import { freePort } from "../bench/processes";
 import { startServerNodeArgs } from "../server/http/start-server-args";
 
 /*
@@ -23,17 +23,6 @@ test.skip(process.env.TOCSIN_JOB_QUEUE !== "postgres", "the instances share jobs
 let instanceB: ChildProcess | undefined;
 let originB = "";
 const logB: string[] = [];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);

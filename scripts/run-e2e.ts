@@ -2,11 +2,12 @@
 // a new PGlite directory, or a new database on the PostgreSQL server of DATABASE_URL — and runs
 // the Playwright specs in e2e/ against the production server (`npm start`), in Debian's Chromium.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
+import { acquireCheckoutLock, checkoutLockDir } from "../bench/lock";
+import { freePort } from "../bench/processes";
 
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 if (!existsSync(chromium)) {
@@ -24,56 +25,8 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.e
   return result.status ?? 1;
 }
 
-async function acquireCheckoutLock(lockDir: string) {
-  const started = Date.now();
-  for (;;) {
-    try {
-      mkdirSync(lockDir);
-      writeFileSync(path.join(lockDir, "pid"), String(process.pid));
-      break;
-    } catch {
-      const holder = Number(readFileSafe(path.join(lockDir, "pid")));
-      if (!holder || !isAlive(holder)) {
-        rmSync(lockDir, { recursive: true, force: true });
-        continue;
-      }
-      if (Date.now() - started > 20 * 60_000) throw new Error(`e2e: ${lockDir} is held by process ${holder} for 20 minutes`);
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
-  }
-  process.on("exit", () => rmSync(lockDir, { recursive: true, force: true }));
-}
-
-function readFileSafe(file: string): string {
-  try {
-    return readFileSync(file, "utf8");
-  } catch {
-    return "";
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 3100));
-    });
-  });
-}
-
 // One browser run at a time per checkout: two would rebuild the same .next under each other.
-await acquireCheckoutLock(path.resolve(".e2e.lock"));
+await acquireCheckoutLock(checkoutLockDir, (line) => console.error(`e2e: ${line}`));
 
 if (process.env.E2E_SKIP_BUILD !== "1") {
   const status = run("npx", ["next", "build"]);
