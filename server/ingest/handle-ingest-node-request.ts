@@ -41,10 +41,9 @@ async function answerOnNode(
       : new IngestError(405, "method_not_allowed", "Ingest URLs accept POST only", null, { allow: "POST" }).toAnswer();
   const text = JSON.stringify(answer.body);
   const headers: Record<string, string | number> = { ...answer.headers, "content-type": "application/json", "content-length": Buffer.byteLength(text) };
-  // A refusal sent before the body was read to its end: the connection is closed rather than read
-  // on — unless there is no body, or nothing was read and a bounded length is announced (a 429, a
-  // 413 by Content-Length): Node then discards that much at less cost than the client's
-  // reconnection, and the client gets its answer rather than a reset for bytes still in flight.
+  // An answer sent before the body was read to its end closes the connection (lingering, below),
+  // unless there is no body, or nothing was read and a bounded length is announced (a 429, a 413
+  // by Content-Length): Node then discards that much at less cost than the client's reconnection.
   const closing = !request.complete && hasBody(request) && !isSmallAndUntouched(request);
   if (closing) {
     headers.connection = "close";
