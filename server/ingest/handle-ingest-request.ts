@@ -8,7 +8,7 @@ import { authenticateSource } from "@/server/sources/authenticate-source";
 import type { Adapter, IngestIssue } from "./adapter-result";
 import { fillPreviousSecurityGates } from "./fill-previous-gates";
 import { getFormat } from "./formats";
-import { getIngestAdmission, turnOf, type IngestAdmission } from "./ingest-admission";
+import { getIngestAdmission, turnOf, type Admitted, type IngestAdmission, type Refused } from "./ingest-admission";
 import { IngestError } from "./ingest-error";
 import type { NormalisedEvent } from "./normalised-event";
 import { bodyKindOf, parseItems } from "./parse-items";
@@ -57,8 +57,12 @@ export async function answerIngestRequest(
     // its limit): one too large is refused when it crosses the limit, not when its turn comes.
     const entry = (options.admission ?? getIngestAdmission()).enter();
     if (entry.admitted === false) throw entry.refusal;
-    const bodyReadWhileWaiting = entry.admitted === "waiting" ? readBody(request) : null;
-    const admission = entry.admitted === "waiting" ? await turnOf(entry, bodyReadWhileWaiting!) : entry;
+    let bodyReadWhileWaiting: Promise<Uint8Array> | null = null;
+    let admission: Admitted | Refused;
+    if (entry.admitted === "waiting") {
+      bodyReadWhileWaiting = readBody(request);
+      admission = await turnOf(entry, bodyReadWhileWaiting);
+    } else admission = entry;
     if (!admission.admitted) throw admission.refusal;
     release = admission.release;
 

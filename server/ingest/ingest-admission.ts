@@ -93,9 +93,12 @@ export type Queued = { admitted: "waiting"; turn: Promise<Admitted | Refused>; l
  * Ingest requests in progress, with a ceiling, a bounded line of requests waiting for a slot
  * (first come, first served), and a bound on the event loop's delay.
  */
+/** A place in the line: how its turn is given, and the timer that refuses it after the longest wait. */
+type Place = { admit: (admission: Admitted | Refused) => void; timer: ReturnType<typeof setTimeout> };
+
 export class IngestAdmission {
   private inFlight = 0;
-  private readonly waiting: { admit: (admission: Admitted | Refused) => void; timer: ReturnType<typeof setTimeout> }[] = [];
+  private readonly waiting: Place[] = [];
   // Built once: under overload most answers are these, and an Error costs a stack trace each time.
   private readonly inFlightRefusal: Refused;
   private readonly loopDelayRefusal: Refused;
@@ -140,7 +143,7 @@ export class IngestAdmission {
   }
 
   /** Takes a place out of the line, refused; nothing when it is not there (admitted, or gone already). */
-  private leaveLine(place: IngestAdmission["waiting"][number]): void {
+  private leaveLine(place: Place): void {
     const index = this.waiting.indexOf(place);
     if (index < 0) return;
     this.waiting.splice(index, 1);

@@ -159,7 +159,6 @@ export class EventInsertBatcher {
   }
 
   private async runNext() {
-    if (this.running >= this.maxConcurrent) return;
     const batch = this.takeBatch();
     if (batch.length === 0) return;
     this.running++;

@@ -34,12 +34,12 @@ export async function storeEvents(
     return await db.transaction(async (tx) => {
       const earlier = await claimIdempotencyKey(tx, source, idempotency, receivedAt);
       if (earlier) return { ...earlier, replayed: true, acceptedIds: [] };
-      const [stored] = await insertEvents(tx, [{ source, events: items, receivedAt }]);
+      const stored = (await insertEvents(tx, [{ source, events: items, receivedAt }]))[0]!;
       await tx
         .update(ingestIdempotencyKeys)
-        .set({ responseStatus: stored!.status, responseBody: stored!.body })
+        .set({ responseStatus: stored.status, responseBody: stored.body })
         .where(and(eq(ingestIdempotencyKeys.sourceId, source.id), eq(ingestIdempotencyKeys.key, idempotency.key)));
-      return { ...stored!, replayed: false };
+      return { ...stored, replayed: false };
     });
   } catch (error) {
     // The source was deleted (by another instance, whose deletion this one's cache has not seen yet).
